@@ -41,17 +41,26 @@ class DocumentBuilder:
         base = self._length
         self._parts.append(raw)
         self._length += len(raw)
-        return self.add_mapped(MappedText.from_source(raw, base), kind, _raw=raw, **attrs)
+        return self.add_mapped(MappedText.from_source(raw, base), kind, _raw=(base, raw), **attrs)
 
-    def add_mapped(self, mapped: MappedText, kind: BlockKind = "paragraph", _raw: str | None = None, **attrs: Any) -> Block | None:
-        """Make a block of ``mapped`` (offsets already point into the source text)."""
+    def add_mapped(
+        self, mapped: MappedText, kind: BlockKind = "paragraph", _raw: tuple[int, str] | None = None, **attrs: Any
+    ) -> Block | None:
+        """Make a block of ``mapped`` (offsets already point into the source text).
+
+        ``raw`` of the block is the source between its first and end offsets.
+        """
         norm = normalize(mapped)
         if not norm.text:
             return None
+        s, e = norm.offsets[0], norm.offsets[-1]
         if _raw is None:
             assert self._fixed_source is not None
-            _raw = self._fixed_source[mapped.offsets[0] : mapped.offsets[-1]]
-        block = Block(index=len(self.blocks), kind=kind, text=norm.text, raw=_raw, offsets=norm.offsets, **attrs)
+            raw = self._fixed_source[s:e]
+        else:
+            base, text = _raw
+            raw = text[s - base : e - base]
+        block = Block(index=len(self.blocks), kind=kind, text=norm.text, raw=raw, offsets=norm.offsets, **attrs)
         self.blocks.append(block)
         return block
 

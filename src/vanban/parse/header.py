@@ -1,0 +1,158 @@
+"""The header of a plan: issuer, số/ký hiệu, place and date, tên loại and trích yếu.
+
+The header is what comes before the first căn cứ / thực hiện line or outline heading. Parts are
+recognised by their shape, not their position, because readers deliver them in different
+orders (two-column DOCX tables, PDF lines split left/right, OCR text with the issuer lost).
+"""
+
+from __future__ import annotations
+
+import re
+
+from vanban.model import Block, Diagnostic, Document, Header, SourceSpan
+from vanban.parse.docref import SO_RX, clean_symbol, find_date, find_doc_refs
+from vanban.parse.vocab import vocab
+
+_QUOC_HIEU = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc", re.I)
+_PLACE_DATE = re.compile(r"^(?P<place>[^,]{2,60}?)\s*,\s*ngày\b", re.I)
+_RULE = re.compile(r"^[\s\-–_=.*…]+$")
+_BODY_START = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|I\.|A\.|1\.)\s", re.I)
+_CAPTION = re.compile(r"^\W*kèm theo\s+(?:kế hoạch|quyết định)\b", re.I)
+_INFERRED_ISSUER = re.compile(
+    r"(?:^|\bNay\s+|[.,]\s+)(?P<issuer>(?:UBND|Ủy ban nhân dân|BCĐ|Ban chỉ đạo|Ban Thường trực|Đảng ủy)\b[^.;:]{0,80}?)"
+    r"\s+(?:xây dựng|ban hành|xây ban hành)\s+(?:kế hoạch|Kế hoạch)",
+)
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def header_end(doc: Document) -> int:
+    """Index of the first block after the header (first căn cứ/thực hiện line or outline heading)."""
+    seen_type = False
+    for b in doc.blocks:
+        t = b.text
+        if t.upper() in vocab().doc_types:
+            seen_type = True
+            continue
+        if b.index > 60:
+            break
+        if seen_type and _BODY_START.match(t):
+            return b.index
+    return min(len(doc.blocks), 60)
+
+
+def parse_header(doc: Document) -> tuple[Header, list[Diagnostic]]:
+    blocks = doc.blocks[: header_end(doc)]
+    fields: dict[str, object] = {}
+    sources: dict[str, SourceSpan] = {}
+    diags: list[Diagnostic] = []
+    issuer_lines: list[Block] = []
+    type_idx: int | None = None
+
+    for b in blocks:
+        t = b.text
+        if _QUOC_HIEU.search(t) or _RULE.match(t):
+            continue
+        so = SO_RX.match(t)
+        if so and "number" not in sources and re.match(r"^\s*Số\b", t):
+            number = (so.group("number") or "").strip(" .…")
+            fields["number"] = number or None
+            fields["symbol"] = clean_symbol(so.group("symbol"))
+            sources["number"] = doc.span(b)
+            continue
+        pd = _PLACE_DATE.match(t)
+        if pd and "date" not in sources:
+            d = find_date(t)
+            if d:
+                fields["place"] = pd.group("place").strip()
+                fields["date"] = d[0]
+                sources["date"] = doc.span(b)
+                continue
+        if t.upper() in vocab().doc_types and type_idx is None:
+            fields["doc_type"] = t.upper()
+            sources["doc_type"] = doc.span(b)
+            type_idx = b.index
+            continue
+        if type_idx is None and _is_upper(t) and len(t) < 90 and "title" not in fields:
+            issuer_lines.append(b)
+            continue
+        if type_idx is not None and "title_done" not in fields:
+            if _BODY_START.match(t) or len(t) > 300:
+                fields["title_done"] = True
+                continue
+            prev = str(fields.get("title", ""))
+            fields["title"] = f"{prev} {t}".strip() if prev else t
+            sources.setdefault("title", doc.span(b))
+    fields.pop("title_done", None)
+
+    if issuer_lines:
+        parent, issuer = _split_issuers([b.text for b in issuer_lines])
+        fields["parent_issuer"], fields["issuer"] = parent, issuer
+        sources["issuer"] = doc.span(issuer_lines[-1])
+    else:
+        inferred = _infer_issuer(doc)
+        if inferred:
+            fields["issuer"], sources["issuer"] = inferred
+            diags.append(
+                Diagnostic(
+                    code="I001",
+                    level="info",
+                    message="Không thấy tên cơ quan ban hành ở đầu văn bản; lấy theo câu mở đầu.",
+                    source=inferred[1],
+                )
+            )
+
+    if "number" not in sources or "date" not in sources:
+        _from_caption(doc, fields, sources)
+    header = Header(**{k: v for k, v in fields.items() if k != "number_from_appendix"}, sources=sources,
+                    number_from_appendix=bool(fields.get("number_from_appendix")))
+    if header.doc_type is None:
+        diags.append(Diagnostic(code="W010", message="Không tìm thấy tên loại văn bản (ví dụ «KẾ HOẠCH»)."))
+    return header, diags
+
+
+def _split_issuers(lines: list[str]) -> tuple[str | None, str | None]:
+    """Group header lines into organisations; the last is the issuer, the one before its parent."""
+    orgs: list[str] = []
+    for line in lines:
+        first = line.split(" ")[0]
+        cont = any(line.upper().startswith(w) for w in vocab().unit_words) or first.islower()
+        if orgs and cont:
+            orgs[-1] = f"{orgs[-1]} {line}"
+        else:
+            orgs.append(line)
+    if not orgs:
+        return None, None
+    return (orgs[-2] if len(orgs) > 1 else None), orgs[-1]
+
+
+def _infer_issuer(doc: Document) -> tuple[str, SourceSpan] | None:
+    for b in doc.blocks[:40]:
+        m = _INFERRED_ISSUER.search(b.text)
+        if m:
+            return m.group("issuer").strip(), doc.span(b, m.start("issuer"), m.end("issuer"))
+    return None
+
+
+def _from_caption(doc: Document, fields: dict[str, object], sources: dict[str, SourceSpan]) -> None:
+    """Number and date written only in an appendix caption ('Kèm theo Kế hoạch số 68/KH-UBND ngày 08/02/2023')."""
+    for b in doc.blocks:
+        if not _CAPTION.search(b.text):
+            continue
+        cleaned = re.sub(r"[.…]+(?=\d)|(?<=\d)[.…]+(?=\s*/)", "", b.text)
+        refs = find_doc_refs(cleaned)
+        if not refs:
+            continue
+        ref = refs[0]
+        if "number" not in sources and ref.number:
+            fields["number"], fields["symbol"] = ref.number, ref.symbol
+            sources["number"] = doc.span(b)
+            fields["number_from_appendix"] = True
+        if "date" not in sources and ref.date:
+            fields["date"] = ref.date
+            sources["date"] = doc.span(b)
+            fields["number_from_appendix"] = True
+        return

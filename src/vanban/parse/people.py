@@ -1,0 +1,51 @@
+"""Units and people inside assignment texts.
+
+``split_units("Công an, Tư Pháp, Văn hóa, MTTQ và các đoàn thể")`` → five units;
+``people_in("Đ/c Đông CT UBND")`` → Đông, position 'CT UBND'.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from vanban.model import Person
+from vanban.parse.vocab import surname_set, vocab
+
+_SPLIT = re.compile(r"\s*(?:[,;\n]|\.\s+|\s+và\s+(?=các\b|[A-ZĐ])|\s+-\s+(?=[-+])|^[-+•]\s*)\s*")
+_TRAILING = re.compile(r"[\s.;,:]+$")
+
+
+@cache
+def _address_rx() -> re.Pattern[str]:
+    forms = "|".join(re.escape(f) for f in sorted(vocab().address_forms, key=len, reverse=True))
+    positions = "|".join(re.escape(p) for p in sorted(vocab().position_words, key=len, reverse=True))
+    return re.compile(
+        rf"(?:(?<=\W)|^)(?:{forms})\.?\s*(?P<name>[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){{0,3}}?)"
+        rf"(?:\s+(?P<position>(?:{positions})\b[^,;()]*?))?(?=\s*(?:[,;()]|$|\s+(?:và|cùng)\s))"
+    )
+
+
+def split_units(text: str) -> list[str]:
+    """Split a list of units on commas, semicolons, sentence breaks and 'và' before a new unit."""
+    parts = [_TRAILING.sub("", p).strip(" -+•") for p in _SPLIT.split(text)]
+    return [p for p in parts if p and any(c.isalpha() for c in p)]
+
+
+def is_person_name(text: str) -> bool:
+    """'Nguyễn Hoàng Phương' yes; 'Văn hóa – Y tế', 'Công an phường' no."""
+    words = text.split()
+    return 2 <= len(words) <= 5 and words[0] in surname_set() and all(w[:1].isupper() for w in words)
+
+
+def people_in(text: str) -> list[Person]:
+    """People named in ``text``: 'Đ/c Đông CT UBND', '(đ/c Tư)', or full names."""
+    found: list[Person] = []
+    for m in _address_rx().finditer(text):
+        pos = (m.group("position") or "").strip() or None
+        found.append(Person(name=m.group("name"), position=pos))
+    if not found:
+        for part in split_units(text):
+            if is_person_name(part):
+                found.append(Person(name=part))
+    return found

@@ -1,0 +1,80 @@
+"""The public API: read any supported file and parse it into a :class:`PlanRecord`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from vanban.errors import EmptyFileError, NotAPlanError, StrictModeError, UnsupportedFormatError
+from vanban.model import Document, PlanRecord
+
+Reader = Callable[[str, bytes], Document]
+
+SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".doc", ".rtf", ".odt")
+
+
+def _reader(suffix: str) -> Reader:
+    # Imported lazily: each reader pulls in its own heavy library.
+    if suffix in (".txt", ".md"):
+        from vanban.parse.read_text import read_text
+
+        fmt = "md" if suffix == ".md" else "txt"
+        return lambda p, d: read_text(p, d, fmt)
+    if suffix == ".docx":
+        from vanban.parse.read_docx import read_docx
+
+        return read_docx
+    if suffix == ".pdf":
+        from vanban.parse.read_pdf import read_pdf
+
+        return read_pdf
+    if suffix in (".doc", ".rtf", ".odt"):
+        from vanban.parse.read_legacy import read_legacy
+
+        return lambda p, d: read_legacy(p, d, suffix[1:])
+    raise UnsupportedFormatError(
+        f"không đọc được tệp có đuôi «{suffix or '(không có)'}».",
+        hint="Các định dạng được hỗ trợ: " + ", ".join(SUPPORTED) + ".",
+    )
+
+
+def read(source: str | Path | bytes, *, name: str | None = None) -> Document:
+    """Read a file (path) or its bytes (``name`` gives the format) into blocks."""
+    if isinstance(source, bytes):
+        data, path = source, name or "<bytes>.txt"
+    else:
+        path = str(source)
+        data = Path(source).read_bytes()
+    suffix = Path(path).suffix.lower()
+    try:
+        reader = _reader(suffix)
+    except UnsupportedFormatError as e:
+        e.path = path
+        raise
+    if not data.strip():
+        raise EmptyFileError("tệp rỗng, không có nội dung.", path=path, hint="Hãy kiểm tra lại tệp nguồn.")
+    return reader(path, data)
+
+
+def parse(source: str | Path | bytes, *, name: str | None = None, strict: bool = False) -> PlanRecord:
+    """Read and parse a plan. ``strict`` turns warnings into a :class:`StrictModeError`."""
+    from vanban.parse.record import document_to_record
+
+    doc = read(source, name=name)
+    record = document_to_record(doc)
+    if record.header.doc_type is None and not record.items and not record.legal_bases:
+        raise NotAPlanError(
+            "không nhận ra đây là một kế hoạch (không có tên loại, căn cứ hay nhiệm vụ nào).",
+            path=doc.path,
+            hint="Hãy kiểm tra đúng tệp kế hoạch; nếu là bản quét, cần nhận dạng chữ (OCR) trước.",
+        )
+    if strict:
+        problems = [d for d in record.diagnostics if d.level != "info"]
+        if problems:
+            raise StrictModeError(
+                f"{len(problems)} cảnh báo khi đọc (chế độ --strict): "
+                + "; ".join(f"[{d.code}] {d.message}" for d in problems[:5]),
+                path=doc.path,
+                hint="Bỏ --strict để vẫn nhận bản ghi kèm cảnh báo.",
+            )
+    return record

@@ -1,0 +1,97 @@
+"""Command line: a thin layer over the public API.
+
+Data goes to stdout (or ``-o``), messages to stderr. Exit codes: 0 success, 1 findings (for
+commands that check something), 2 bad input or usage. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from vanban import __version__
+from vanban.errors import VanbanError
+from vanban.io import write_atomic
+from vanban.model import PlanRecord
+from vanban.summary import record_summary
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"vanban: lỗi cú pháp lệnh: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _record_json(rec: PlanRecord) -> str:
+    return json.dumps(rec.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from vanban.api import parse
+
+    files: list[Path] = [Path(f) for f in args.files]
+    many = len(files) > 1
+    out = Path(args.output) if args.output else None
+    if many and out is not None and out.exists() and not out.is_dir():
+        print(f"vanban: «{out}» phải là một thư mục khi đọc nhiều tệp.", file=sys.stderr)
+        return 2
+    failed = 0
+    for f in files:
+        try:
+            rec = parse(f, strict=args.strict)
+        except VanbanError as e:
+            print(f"vanban: {e}", file=sys.stderr)
+            failed += 1
+            continue
+        except OSError as e:
+            print(f"vanban: [E107] {f}: không mở được tệp ({e.strerror}). Hãy kiểm tra đường dẫn.", file=sys.stderr)
+            failed += 1
+            continue
+        text = _record_json(rec) if args.format == "json" else record_summary(rec)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            suffix = ".json" if args.format == "json" else ".txt"
+            target = out / (f.stem + suffix) if many or out.is_dir() else out
+            write_atomic(target, text.encode("utf-8"))
+            print(f"vanban: đã ghi {target}", file=sys.stderr)
+    if failed:
+        print(f"vanban: {failed}/{len(files)} tệp không đọc được (xem lỗi ở trên).", file=sys.stderr)
+        return 2
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="vanban", description="Đọc, kiểm tra và soạn kế hoạch hành chính.")
+    p.add_argument("--version", action="version", version=f"vanban {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    pp = sub.add_parser("parse", help="đọc kế hoạch thành bản ghi có cấu trúc (JSON)")
+    pp.add_argument("files", nargs="+", metavar="FILE")
+    pp.add_argument("--format", choices=["json", "text"], default="json")
+    pp.add_argument("-o", "--output", metavar="OUT", help="tệp (hoặc thư mục, khi nhiều tệp) để ghi kết quả")
+    pp.add_argument("--strict", action="store_true", help="coi mọi cảnh báo là lỗi")
+    pp.set_defaults(func=cmd_parse)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except VanbanError as e:
+        print(f"vanban: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("vanban: đã dừng theo yêu cầu.", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""Blocks → record: the pure middle of parsing (no files, no clock)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from rapidfuzz import fuzz
+
+from vanban.model import Appendix, Diagnostic, Document, Header, Item, PlanRecord, SourceInfo
+from vanban.parse.closing import closing_start, parse_recipients, parse_signer
+from vanban.parse.header import header_end, parse_header
+from vanban.parse.inline_tasks import inline_items
+from vanban.parse.legal import parse_legal_bases
+from vanban.parse.outline import parse_outline
+from vanban.parse.table_tasks import people_assignments, table_items
+
+_YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b", re.I)
+_APPENDIX = re.compile(r"^\W*(phụ lục\b.*|.*\bkèm theo\s+(?:kế hoạch|quyết định)\b.*)$", re.I)
+
+
+def plan_year(header: Header, doc: Document) -> int | None:
+    """The plan's year: from its date, else its title ('… năm 2023'), else the most cited year."""
+    if header.date:
+        return int(header.date[:4])
+    if header.title:
+        m = _YEAR.search(header.title)
+        if m:
+            return int(m.group(1))
+    years = Counter(int(y) for b in doc.blocks[:80] for y in _YEAR.findall(b.text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def document_to_record(doc: Document) -> PlanRecord:
+    header, diags = parse_header(doc)
+    body_start = header_end(doc)
+    closing = closing_start(doc, body_start)
+    sections, paths = parse_outline(doc, body_start, closing)
+    first_section = sections[0].source.block if sections else closing
+    legal = parse_legal_bases(doc, body_start, first_section)
+    year = plan_year(header, doc)
+    diagnostics = list(doc.diagnostics) + diags
+    if year is None:
+        diagnostics.append(
+            Diagnostic(code="W011", message="Không xác định được năm của kế hoạch; thời hạn thiếu năm để trống.")
+        )
+
+    items = inline_items(doc, body_start, closing, paths, year)
+    tables = sorted({b.table for b in doc.blocks if b.table is not None})
+    for t in tables:
+        items.extend(table_items(doc, t, year))
+    for t in tables:
+        items = _attach_people(items, people_assignments(doc, t))
+
+    appendices = [
+        Appendix(title=b.text, caption=None, source=doc.span(b))
+        for b in doc.blocks[closing:]
+        if b.table is None and _APPENDIX.match(b.text) and len(b.text) < 200
+    ]
+    for it in items:
+        if it.deadline is None:
+            diagnostics.append(
+                Diagnostic(code="W020", message=f"Nhiệm vụ chưa có thời hạn: «{it.text[:60]}».", source=it.source)
+            )
+    return PlanRecord(
+        source=SourceInfo(path=doc.path, format=doc.format, sha256=doc.sha256, pages=doc.pages),
+        header=header,
+        legal_bases=tuple(legal),
+        sections=tuple(sections),
+        items=tuple(items),
+        signer=parse_signer(doc, closing),
+        recipients=tuple(parse_recipients(doc, closing)),
+        appendices=tuple(appendices),
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def _attach_people(items: list[Item], rows: list[tuple[str | None, str, list, list[str]]]) -> list[Item]:
+    """Give each item the officials an appendix assigns to its indicator (by label, else by text)."""
+    if not rows:
+        return items
+    out = list(items)
+    for label, text, people, units in rows:
+        if not people and not units:
+            continue
+        idx = next((i for i, it in enumerate(out) if label and it.label == label), None)
+        if idx is None:
+            crit = label.split(".")[0] if label else None
+            scored = [
+                (fuzz.token_set_ratio(text, it.text), i)
+                for i, it in enumerate(out)
+                if crit is None or (it.label or "").split(".")[0] == crit or not it.label
+            ]
+            best = max(scored, default=(0.0, -1))
+            idx = best[1] if best[0] >= 75 else None
+        if idx is None:
+            continue
+        it = out[idx]
+        names = {p.name for p in it.people}
+        out[idx] = it.model_copy(
+            update={
+                "people": it.people + tuple(p for p in people if p.name not in names),
+                "responsible": it.responsible + tuple(u for u in units if u not in it.responsible),
+            }
+        )
+    return out

@@ -43,7 +43,8 @@ class NormalizeData(_Strict):
 
 # Combining tone marks (grave, acute, hook, tilde, dot below).
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
-_SPACE_RX = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000\r\n\f\v]+")
+_SPACE_RX = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000\f\v]+")
+_NEWLINE_RX = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000\f\v]*[\r\n][\s]*")
 
 
 @cache
@@ -64,7 +65,8 @@ def nfc(mt: MappedText) -> MappedText:
 
 
 def fold_spaces(mt: MappedText) -> MappedText:
-    return mt.sub(_SPACE_RX, " ").strip()
+    """Runs of spaces become one space; line breaks (paragraphs inside a cell) stay as one '\\n'."""
+    return mt.sub(_NEWLINE_RX, "\n").sub(_SPACE_RX, " ").strip()
 
 
 def tone_marks(mt: MappedText) -> MappedText:

@@ -1,20 +1,26 @@
 """The closing of a plan: nơi nhận (recipients) and the signature block.
 
 In OCR text they follow the body; in DOCX/PDF they are often a two-column table (recipients
-left, signer right), so the parser looks for their shapes anywhere after the body.
+left, signer right), and a cell holds several lines, so both are read line by line.
 """
 
 from __future__ import annotations
 
 import re
 
-from vanban.model import Block, Document, Recipient, Signer
+from vanban.model import Document, Recipient, Signer
+from vanban.parse.lines import Line, block_lines
 from vanban.parse.vocab import vocab
 
 _NOI_NHAN = re.compile(r"^\W*Nơi\s+nhận\s*:?\s*", re.I)
-_SIGNATURE_NOISE = re.compile(r"^\W*(?:\(?\s*đã\s+ký\s*\)?|\[?\s*ký[^\]]*\]?|\(?ký,?\s*ghi rõ.*\)?|dấu)\W*$", re.I)
+_SIGNATURE_NOISE = re.compile(
+    r"^\W*(?:\(?\s*đã\s+ký\s*\)?|\[?\s*ký[^\]]*\]?|\(?ký,?\s*ghi rõ.*\)?|dấu|\S*[_\d]\S*)\W*$", re.I
+)
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
 _RECIPIENT_END = re.compile(r"^\W*Lưu\b", re.I)
+_TITLES = re.compile(
+    r"^(?:PHÓ\s+)?(?:CHỦ TỊCH|TRƯỞNG BAN|BÍ THƯ|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG PHÒNG|CHỦ NHIỆM|THỦ TRƯỞNG)\b"
+)
 
 
 def _is_upper(text: str) -> bool:
@@ -22,94 +28,108 @@ def _is_upper(text: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+def _is_authority(t: str) -> bool:
+    return _is_upper(t) and t.startswith(tuple(vocab().signer_prefixes)) and len(t) < 80
+
+
 def closing_start(doc: Document, body_start: int) -> int:
     """Index of the first closing block ('Nơi nhận:' or the signer's authority line)."""
-    prefixes = tuple(vocab().signer_prefixes)
-    candidates = []
-    for b in doc.blocks[body_start:]:
-        if b.table is not None and b.row is not None and b.row > 2:
+    for ln in block_lines(doc.blocks[body_start:]):
+        b = ln.block
+        if b.table is not None and (b.row or 0) > 2:
             continue
-        t = b.text.strip()
-        if _NOI_NHAN.match(t) or (t.upper().startswith(prefixes) and _is_upper(t) and len(t) < 60):
-            candidates.append(b.index)
-    return candidates[0] if candidates else len(doc.blocks)
+        if _NOI_NHAN.match(ln.text) or _is_authority(ln.text):
+            return b.index
+    return len(doc.blocks)
 
 
 def parse_recipients(doc: Document, start: int) -> list[Recipient]:
+    lines = block_lines(doc.blocks[start:])
     out: list[Recipient] = []
-    blocks = doc.blocks[start:]
-    for i, b in enumerate(blocks):
-        m = _NOI_NHAN.match(b.text)
+    for i, ln in enumerate(lines):
+        m = _NOI_NHAN.match(ln.text)
         if not m:
             continue
-        rest = b.text[m.end() :].strip()
-        pieces: list[tuple[Block, int]] = [(b, m.end())] if rest else []
-        for nb in blocks[i + 1 : i + 40]:
-            t = nb.text.strip()
-            if _is_upper(t) and t.upper().startswith(tuple(vocab().signer_prefixes)):
-                break
-            if not re.match(r"^\s*[-+•*]", t) and pieces and not _RECIPIENT_END.match(t) and _is_upper(t):
-                break
-            pieces.append((nb, 0))
+        pieces: list[tuple[Line, int]] = [(ln, m.end())] if ln.text[m.end() :].strip() else []
+        for nl in lines[i + 1 : i + 40]:
+            t = nl.text
+            if not re.match(r"^[-+•*]", t):
+                # The signature block may sit beside the list (two columns read line by line).
+                if _is_upper(t) or _SIGNATURE_NOISE.match(t) or _NAME.match(t):
+                    continue
+                if pieces and nl.block is not pieces[-1][0].block:
+                    break
+            pieces.append((nl, 0))
             if _RECIPIENT_END.match(t.lstrip("-+•* ")):
                 break
-        for pb, off in pieces:
-            for part in re.split(r"\n|(?<=;)\s+(?=-)", pb.text[off:]):
-                text = part.strip().lstrip("-+•* ").strip().rstrip(";").strip()
-                if text:
-                    s = pb.text.find(part.strip(), off)
-                    out.append(Recipient(text=text, source=doc.span(pb, s, s + len(part.strip()))))
+        for pl, off in pieces:
+            raw = pl.text[off:]
+            text = raw.strip().lstrip("-+•* ").strip().rstrip(";").strip()
+            if text:
+                out.append(Recipient(text=text, source=pl.span(doc, off, len(pl.text))))
         break
+    return out
+
+
+_TITLE_INSIDE = re.compile(
+    r"\s(?=(?:KT|Q|TL|TUQ)\.\s?)|(?<=\S)\s(?=(?:PHÓ\s+)?(?:CHỦ TỊCH|TRƯỞNG BAN|BÍ THƯ|GIÁM ĐỐC|CHỦ NHIỆM)\b)"
+)
+
+
+def _signature_lines(lines: list[Line]) -> list[Line]:
+    """Split a signature written on one line ('TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH').
+
+    PDF text layers and some DOCX files put the authority, the 'KT.' line and the title on one
+    line; they are cut before each prefix and before a title that follows a body name.
+    """
+    out: list[Line] = []
+    for ln in lines:
+        if not _is_authority(ln.text):
+            out.append(ln)
+            continue
+        cuts = [0] + [m.end() for m in _TITLE_INSIDE.finditer(ln.text)]
+        # "KT. CHỦ TỊCH": a title right after the prefix belongs to it.
+        cuts = [c for c in cuts if c == 0 or not re.search(r"(?:\bPHÓ|\b(?:KT|Q|TL|TUQ)\.)$", ln.text[:c].rstrip())]
+        for a, b in zip(cuts, [*cuts[1:], len(ln.text)], strict=True):
+            part = ln.text[a:b].strip()
+            if part:
+                out.append(Line(ln.block, ln.start + a, part))
     return out
 
 
 def parse_signer(doc: Document, start: int) -> Signer:
     """Authority (TM./KT./… lines), title and name of the signer, searched from ``start``."""
-    prefixes = tuple(vocab().signer_prefixes)
-    blocks = doc.blocks[start:]
-    for i, b in enumerate(blocks):
-        lines = [ln.strip() for ln in b.text.split("\n")]
-        first = lines[0]
-        if not (_is_upper(first) and (first.startswith(prefixes) or _looks_like_title(first))):
+    lines = _signature_lines(block_lines(doc.blocks[start:]))
+    for i, ln in enumerate(lines):
+        first = ln.text
+        if not (_is_authority(first) or (_is_upper(first) and _TITLES.match(first))):
             continue
         authority: list[str] = []
         title: str | None = None
         name: str | None = None
-        name_block = b
-        seq = [(b, t) for t in lines] + [(nb, nb.text.strip()) for nb in blocks[i + 1 : i + 12]]
-        for blk, t in seq:
-            if not t or _SIGNATURE_NOISE.match(t) or _NOI_NHAN.match(t):
+        last = ln
+        for nl in lines[i : i + 12]:
+            t = nl.text
+            if _SIGNATURE_NOISE.match(t) or _NOI_NHAN.match(t):
                 continue
-            if _is_upper(t) and t.startswith(prefixes):
+            if _is_authority(t):
                 authority.append(t)
-            elif _is_upper(t) and len(t) < 60 and title is None and not name:
+            elif _is_upper(t) and len(t) < 60 and title is None and _TITLES.match(t):
                 title = t
-            elif _NAME.match(t) or (authority or title) and _is_name_like(t):
-                name = t
-                name_block = blk
+            elif _NAME.match(t) or ((authority or title) and _is_name_like(t)):
+                name, last = t, nl
                 break
-            elif re.match(r"^\s*[-+•]", t):
+            elif re.match(r"^[-+•]", t) or nl.block.table is not None and nl.block is not ln.block:
                 continue
-            elif authority or title:
+            else:
                 break
-        if authority or title:
-            if title is None and len(authority) > 1:
-                title = authority.pop()
-            if title is None and authority and re.match(r"^(KT|Q|TL|TUQ)\.", authority[-1]):
-                title = authority.pop()
-            end = name_block
-            span = doc.span(b)
-            if end.index != b.index:
-                span = span.model_copy(update={"end": end.end, "text": doc.source_text[span.start : end.end]})
-            return Signer(authority="\n".join(authority) or None, title=title, name=name, source=span)
+        if title is None and authority and re.match(r"^(KT|Q|TL|TUQ)\.", authority[-1]):
+            title = None if len(authority) == 1 else authority.pop()
+        span = ln.span(doc)
+        end = last.span(doc).end
+        span = span.model_copy(update={"end": end, "text": doc.source_text[span.start : end]})
+        return Signer(authority="\n".join(authority) or None, title=title, name=name, source=span)
     return Signer()
-
-
-_TITLES = re.compile(r"^(?:PHÓ\s+)?(?:CHỦ TỊCH|TRƯỞNG BAN|BÍ THƯ|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG PHÒNG|CHỦ NHIỆM)\b")
-
-
-def _looks_like_title(t: str) -> bool:
-    return bool(_TITLES.match(t))
 
 
 def _is_name_like(t: str) -> bool:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from vanban.model import Block, Diagnostic, Document, Header, SourceSpan
+from vanban.model import Diagnostic, Document, Header, SourceSpan
 from vanban.parse.docref import SO_RX, clean_symbol, find_date, find_doc_refs
+from vanban.parse.lines import Line, block_lines
 from vanban.parse.vocab import vocab
 
 _QUOC_HIEU = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc", re.I)
@@ -31,15 +32,16 @@ def _is_upper(text: str) -> bool:
 
 def header_end(doc: Document) -> int:
     """Index of the first block after the header (first căn cứ/thực hiện line or outline heading)."""
-    seen_type = False
+    seen_type = -1
     for b in doc.blocks:
         t = b.text
         if t.upper() in vocab().doc_types:
-            seen_type = True
+            seen_type = b.index
             continue
         if b.index > 60:
             break
-        if seen_type and _BODY_START.match(t):
+        # The line right after the type is the title even when it reads "Thực hiện …".
+        if seen_type >= 0 and b.index > seen_type + 1 and _BODY_START.match(t):
             return b.index
     return min(len(doc.blocks), 60)
 
@@ -49,11 +51,11 @@ def parse_header(doc: Document) -> tuple[Header, list[Diagnostic]]:
     fields: dict[str, object] = {}
     sources: dict[str, SourceSpan] = {}
     diags: list[Diagnostic] = []
-    issuer_lines: list[Block] = []
+    issuer_lines: list[Line] = []
     type_idx: int | None = None
 
-    for b in blocks:
-        t = b.text
+    for ln in block_lines(blocks):
+        t = ln.text
         if _QUOC_HIEU.search(t) or _RULE.match(t):
             continue
         so = SO_RX.match(t)
@@ -61,7 +63,7 @@ def parse_header(doc: Document) -> tuple[Header, list[Diagnostic]]:
             number = (so.group("number") or "").strip(" .…")
             fields["number"] = number or None
             fields["symbol"] = clean_symbol(so.group("symbol"))
-            sources["number"] = doc.span(b)
+            sources["number"] = ln.span(doc)
             continue
         pd = _PLACE_DATE.match(t)
         if pd and "date" not in sources:
@@ -69,29 +71,29 @@ def parse_header(doc: Document) -> tuple[Header, list[Diagnostic]]:
             if d:
                 fields["place"] = pd.group("place").strip()
                 fields["date"] = d[0]
-                sources["date"] = doc.span(b)
+                sources["date"] = ln.span(doc)
                 continue
         if t.upper() in vocab().doc_types and type_idx is None:
             fields["doc_type"] = t.upper()
-            sources["doc_type"] = doc.span(b)
-            type_idx = b.index
+            sources["doc_type"] = ln.span(doc)
+            type_idx = ln.block.index
             continue
         if type_idx is None and _is_upper(t) and len(t) < 90 and "title" not in fields:
-            issuer_lines.append(b)
+            issuer_lines.append(ln)
             continue
         if type_idx is not None and "title_done" not in fields:
-            if _BODY_START.match(t) or len(t) > 300:
+            if ("title" in fields and _BODY_START.match(t)) or len(t) > 300:
                 fields["title_done"] = True
                 continue
             prev = str(fields.get("title", ""))
             fields["title"] = f"{prev} {t}".strip() if prev else t
-            sources.setdefault("title", doc.span(b))
+            sources.setdefault("title", ln.span(doc))
     fields.pop("title_done", None)
 
     if issuer_lines:
-        parent, issuer = _split_issuers([b.text for b in issuer_lines])
+        parent, issuer = _split_issuers([ln.text for ln in issuer_lines])
         fields["parent_issuer"], fields["issuer"] = parent, issuer
-        sources["issuer"] = doc.span(issuer_lines[-1])
+        sources["issuer"] = issuer_lines[-1].span(doc)
     else:
         inferred = _infer_issuer(doc)
         if inferred:

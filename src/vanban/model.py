@@ -201,6 +201,7 @@ class Item(_Frozen):
     id: str = Field(description="Stable within the record: 'T<table>.R<row>' or 'P<block>'.")
     text: str
     solution: str | None = None
+    result: str | None = Field(default=None, description="Expected result or product (kết quả, sản phẩm).")
     label: str | None = Field(default=None, description="The plan's own numbering, e.g. '2.3'.")
     section: tuple[str, ...] = Field(default=(), description="Outline path of the enclosing section.")
     criterion: str | None = None

@@ -30,6 +30,7 @@ class _Draft:
     label: str | None
     section: tuple[str, ...]
     solution: list[str] = field(default_factory=list)
+    result: list[str] = field(default_factory=list)
     responsible: list[str] = field(default_factory=list)
     leads: list[str] = field(default_factory=list)
     coordinating: list[str] = field(default_factory=list)
@@ -37,6 +38,7 @@ class _Draft:
     deadline: Deadline | None = None
     last: Block | None = None
     has_fields: bool = False
+    from_heading: bool = False
 
 
 def _strip_label(text: str) -> tuple[str | None, str]:
@@ -48,7 +50,7 @@ def _strip_label(text: str) -> tuple[str | None, str]:
 def assign_responsible(d: _Draft, text: str) -> None:
     """'CC địa chính phối hợp Phòng TNMT huyện' → responsible + coordinating; people kept apart."""
     low = text.lower()
-    for prefix in vocab().responsible_prefixes:
+    for prefix in sorted(vocab().responsible_prefixes, key=len, reverse=True):
         if low.startswith(prefix):
             text = text[len(prefix) :].lstrip(" :,")
             low = text.lower()
@@ -71,9 +73,12 @@ def _apply(d: _Draft, role: str, value: str, plan_year: int | None) -> None:
         if found:
             dl, _s, e = found
             d.deadline = parse_deadline(value[: e].strip(" ,;."), plan_year) or dl
-            rest = value[e:].strip(" ,;.")
-            if rest:
-                assign_responsible(d, rest)
+            rest = value[e:]
+            # Only "…, bộ phận thực hiện X" or "…, Đảng ủy, MTTQ…" name units; "(sau khi …)",
+            # "và Quý I/2026" are notes on the deadline.
+            m = re.match(r"^\s*[,;.]\s*(?=[A-ZĐÀ-Ỹ]|bộ phận|đơn vị)", rest)
+            if m:
+                assign_responsible(d, rest[m.end() :].strip(" ,;."))
         elif value:
             d.deadline = parse_deadline(value, plan_year) or Deadline(text=value, kind="open")
     elif role == "leads":
@@ -81,6 +86,8 @@ def _apply(d: _Draft, role: str, value: str, plan_year: int | None) -> None:
         d.people.extend(people_in(value))
     elif role == "coordinating":
         d.coordinating.extend(split_units(value))
+    elif role == "result":
+        d.result.append(value)
     else:
         assign_responsible(d, value)
 
@@ -99,11 +106,12 @@ def _to_item(doc: Document, d: _Draft) -> Item | None:
         if found and found[0].kind in ("range", "day"):
             d.deadline = found[0]
     return Item(
-        id=f"P{body[0].index}",
+        id=f"{'H' if d.from_heading else 'P'}{body[0].index}",
         text=text,
         label=label or d.label,
         section=d.section,
         solution=" ".join(d.solution) or None,
+        result=" ".join(d.result) or None,
         responsible=tuple(dict.fromkeys(d.responsible)),
         leads=tuple(dict.fromkeys(d.leads)),
         coordinating=tuple(dict.fromkeys(d.coordinating)),
@@ -136,7 +144,7 @@ def inline_items(
         nonlocal heading
         if heading is not None:
             it = _to_item(doc, heading)
-            if it and not any(i.deadline == it.deadline and i.text.startswith(it.text[:20]) for i in items):
+            if it:
                 items.append(it)
         heading = None
 
@@ -158,7 +166,16 @@ def inline_items(
                 _apply(current, role, value, plan_year)
             continue
         if awaiting and current is not None and b.kind == "list_item":
-            _apply(current, awaiting, b.text.lstrip("-+*• "), plan_year)
+            entry = b.text.lstrip("-+*• ")
+            if awaiting == "responsible":
+                # "- Giao cho công chức văn hóa:" names a unit; the bullets under it are its tasks.
+                unit = re.match(r"^([^:]{2,80}):\s*$", entry)
+                if unit:
+                    assign_responsible(current, unit.group(1))
+                else:
+                    current.blocks.append(b)
+            else:
+                _apply(current, awaiting, entry, plan_year)
             current.last = b
             continue
         awaiting = None
@@ -171,7 +188,7 @@ def inline_items(
             dl = find_deadline(title, plan_year)
             if dl and dl[0].kind in ("range", "day") and not rx.match(title):
                 heading = _Draft([b], label.value if label else None, paths.get(b.index, ()), deadline=dl[0])
-                heading.has_fields = True
+                heading.has_fields = heading.from_heading = True
             continue
         flush()
         if heading is not None:
@@ -180,4 +197,23 @@ def inline_items(
         pending.append(b)
     flush()
     close_heading()
-    return items
+    return _dedupe_phases(items)
+
+
+def _dedupe_phases(items: list[Item]) -> list[Item]:
+    """A phase named twice (a schedule 'Đợt 1: Từ … đến …', then its tasks under the same
+    dates) is one item: keep the fuller one."""
+    out: list[Item] = []
+    for it in items:
+        if it.id.startswith("H") and it.deadline is not None:
+            twin = next(
+                (i for i, o in enumerate(out) if o.id.startswith("H") and o.deadline is not None
+                 and (o.deadline.start, o.deadline.date) == (it.deadline.start, it.deadline.date)),
+                None,
+            )
+            if twin is not None:
+                if len(it.text) > len(out[twin].text):
+                    out[twin] = it
+                continue
+        out.append(it)
+    return out

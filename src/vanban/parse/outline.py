@@ -55,7 +55,8 @@ def is_heading(b: Block, label: Label | None) -> bool:
     rest = b.text[label.end :]
     if label.style in ("roman", "upper"):
         return len(rest) < 200
-    return len(rest) < 110 and (b.bold or rest.rstrip().endswith(":") or not rest.rstrip().endswith("."))
+    short = len(rest) < 60 and not rest.rstrip().endswith(";")
+    return short or len(rest) < 110 and (b.bold or rest.rstrip().endswith(":") or not rest.rstrip().endswith("."))
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10}

@@ -12,7 +12,7 @@ from functools import cache
 from vanban.model import Person
 from vanban.parse.vocab import surname_set, vocab
 
-_SPLIT = re.compile(r"\s*(?:[,;\n]|\.\s+|\s+và\s+(?=các\b|[A-ZĐ])|\s+-\s+(?=[-+])|^[-+•]\s*)\s*")
+_SPLIT = re.compile(r"(\s*(?:[,;\n]|\.\s+|\s+và\s+(?=các\b|[A-ZĐ])|\s+-\s+(?=[-+])|^[-+•]\s*)\s*)")
 _TRAILING = re.compile(r"[\s.;,:]+$")
 
 
@@ -27,9 +27,26 @@ def _address_rx() -> re.Pattern[str]:
 
 
 def split_units(text: str) -> list[str]:
-    """Split a list of units on commas, semicolons, sentence breaks and 'và' before a new unit."""
-    parts = [_TRAILING.sub("", p).strip(" -+•") for p in _SPLIT.split(text)]
-    return [p for p in parts if p and any(c.isalpha() for c in p)]
+    """Split a list of units on commas, semicolons, sentence breaks and 'và' before a new unit.
+
+    A part that starts with a descriptor ('phụ trách …') stays with the part before it, and so
+    does a part joined to such a description by 'và'.
+    """
+    pieces = _SPLIT.split(text)
+    parts: list[str] = []
+    glued = False
+    descriptors = tuple(vocab().unit_descriptors)
+    for i in range(0, len(pieces), 2):
+        part = pieces[i]
+        sep = pieces[i - 1] if i else ""
+        if parts and (part.lower().startswith(descriptors) or (glued and sep.strip() == "và")):
+            parts[-1] += sep + part
+            glued = True
+            continue
+        glued = False
+        parts.append(part)
+    cleaned = [_TRAILING.sub("", p).strip(" -+•") for p in parts]
+    return [p for p in cleaned if p and any(c.isalpha() for c in p)]
 
 
 def is_person_name(text: str) -> bool:

@@ -30,6 +30,7 @@ class Vocabulary(_Strict):
     inline_fields: list[InlineField]
     coordination_markers: list[str]
     responsible_prefixes: list[str]
+    unit_descriptors: list[str]
     column_roles: list[ColumnRole]
     doc_types: list[str]
     cited_types: list[str]

@@ -99,7 +99,8 @@ def confusables(mt: MappedText) -> MappedText:
 
 def normalize(mt: MappedText) -> MappedText:
     """The full normalisation chain; see the module docstring."""
-    return confusables(tone_marks(fold_spaces(nfc(mt))))
+    # NFC again: a confusable replaced before a stray combining mark must compose with it.
+    return nfc(confusables(tone_marks(fold_spaces(nfc(mt)))))
 
 
 def normalize_str(text: str) -> str:

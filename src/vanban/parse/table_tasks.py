@@ -72,7 +72,10 @@ def _fit(role: str, text: str) -> float:
     if role == "content":
         return (2.0 if numbered else 0.0) + (1.0 if not short else 0.0)
     if role == "criterion":
-        return 1.0 if numbered and len(text) <= 60 else -1.0
+        if numbered and len(text) <= 60:
+            return 1.0
+        # The tail of a criterion name cut by a page break ("nghèo đô thị").
+        return 0.5 if short and text[:1].islower() else -1.0
     if role in ("solution", "note", "product"):
         return 0.5 if not short or not numbered else -0.5
     return 0.0
@@ -177,7 +180,14 @@ def table_items(doc: Document, table: int, plan_year: int | None) -> list[Item]:
         content = row.text("content")
         numbered = bool(_NUMBERED.match(content))
         if crit:
-            criterion = crit if _CRITERION.match(crit) or not criterion else f"{criterion} {crit}"
+            if _CRITERION.match(crit) or not criterion:
+                criterion = crit
+            else:  # a criterion name cut by a page break: join it, also for rows already read
+                joined = f"{criterion} {crit}"
+                for d in drafts:
+                    if d.criterion == criterion:
+                        d.criterion = joined
+                criterion = joined
         if queue and not content and row.has_assignment():
             d = queue.pop(0)
             _take_fields(d, row)
@@ -196,6 +206,7 @@ def table_items(doc: Document, table: int, plan_year: int | None) -> list[Item]:
             for lab, txt in parts[1:]:
                 d = _Draft(row, criterion, txt, lab)
                 d.fields["solution"] = list(first.fields.get("solution", []))
+                d.blocks.extend(row.cells.get("content", []))  # the span covers its text too
                 drafts.append(d)
                 queue.append(d)
             continue

@@ -7,7 +7,6 @@ then LibreOffice). They add the issuer lines the OCR text lost, so the issuer is
 from __future__ import annotations
 
 import pytest
-
 from tests.conftest import load
 
 

@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import GOLDEN, corpus_files, record_dict
 
 

@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 from pydantic import BaseModel
-
 from tests.conftest import corpus_files, load
+
 from vanban.model import SourceSpan
 from vanban.normalize import normalize_str
 from vanban.schema_gen import SCHEMA_PATH, record_schema, schema_text

@@ -23,9 +23,19 @@ def _by_label(rel: str) -> dict[str, object]:
 def test_seed0_header_and_signer() -> None:
     rec = load(SEED0)[1]
     h = rec.header
-    assert (h.number, h.symbol, h.place, h.date, h.doc_type) == (None, "KH-BCĐ", "Thị trấn Hà Trung", "2023-03", "KẾ HOẠCH")
+    assert (h.number, h.symbol, h.place, h.date, h.doc_type) == (
+        None,
+        "KH-BCĐ",
+        "Thị trấn Hà Trung",
+        "2023-03",
+        "KẾ HOẠCH",
+    )
     assert h.title == "Xây dựng thị trấn đạt chuẩn đô thị văn minh"
-    assert (rec.signer.authority, rec.signer.title, rec.signer.name) == ("TM. BAN CHỈ ĐẠO", "PHÓ TRƯỞNG BAN", "Cù Văn Hân")
+    assert (rec.signer.authority, rec.signer.title, rec.signer.name) == (
+        "TM. BAN CHỈ ĐẠO",
+        "PHÓ TRƯỞNG BAN",
+        "Cù Văn Hân",
+    )
     assert [(lb.number, lb.symbol, lb.date) for lb in rec.legal_bases] == [
         (None, None, "2015-06-19"),
         ("04", "2022/QĐ-TTg", "2022-02-18"),
@@ -109,7 +119,13 @@ def test_seed2_three_phases() -> None:
 def test_seed3_header() -> None:
     rec = load(SEED3)[1]
     h = rec.header
-    assert (h.number, h.symbol, h.place, h.date, h.issuer) == (None, "KH-UBND", "Cao Ngạn", "2024-03", "UBND xã Cao Ngạn")
+    assert (h.number, h.symbol, h.place, h.date, h.issuer) == (
+        None,
+        "KH-UBND",
+        "Cao Ngạn",
+        "2024-03",
+        "UBND xã Cao Ngạn",
+    )
     assert rec.signer.name == "Đoàn Việt Dũng"
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from vanban.errors import EmptyFileError, NotAPlanError, StrictModeError, UnsupportedFormatError
-from vanban.model import Document, PlanRecord
+from vanban.model import Document, PlanRecord, SourceFormat
 
 Reader = Callable[[str, bytes], Document]
 
@@ -18,7 +18,7 @@ def _reader(suffix: str) -> Reader:
     if suffix in (".txt", ".md"):
         from vanban.parse.read_text import read_text
 
-        fmt = "md" if suffix == ".md" else "txt"
+        fmt: SourceFormat = "md" if suffix == ".md" else "txt"
         return lambda p, d: read_text(p, d, fmt)
     if suffix == ".docx":
         from vanban.parse.read_docx import read_docx
@@ -31,7 +31,8 @@ def _reader(suffix: str) -> Reader:
     if suffix in (".doc", ".rtf", ".odt"):
         from vanban.parse.read_legacy import read_legacy
 
-        return lambda p, d: read_legacy(p, d, suffix[1:])
+        legacy: SourceFormat = "doc" if suffix == ".doc" else "rtf" if suffix == ".rtf" else "odt"
+        return lambda p, d: read_legacy(p, d, legacy)
     raise UnsupportedFormatError(
         f"không đọc được tệp có đuôi «{suffix or '(không có)'}».",
         hint="Các định dạng được hỗ trợ: " + ", ".join(SUPPORTED) + ".",
@@ -54,6 +55,27 @@ def read(source: str | Path | bytes, *, name: str | None = None) -> Document:
     if not data.strip():
         raise EmptyFileError("tệp rỗng, không có nội dung.", path=path, hint="Hãy kiểm tra lại tệp nguồn.")
     return reader(path, data)
+
+
+def plain_text(doc: Document) -> str:
+    """The document as plain Unicode text: blocks in reading order, a table row per line with
+    its cells separated by tabs."""
+    lines: list[str] = []
+    row_key: tuple[int, int] | None = None
+    cells: list[str] = []
+    for b in doc.blocks:
+        key = (b.table, b.row) if b.table is not None and b.row is not None else None
+        if key != row_key and cells:
+            lines.append("\t".join(cells))
+            cells = []
+        row_key = key
+        if key is None:
+            lines.append(b.text)
+        else:
+            cells.append(b.text.replace("\n", " "))
+    if cells:
+        lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
 
 
 def parse(source: str | Path | bytes, *, name: str | None = None, strict: bool = False) -> PlanRecord:

@@ -65,6 +65,18 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_text(args: argparse.Namespace) -> int:
+    from vanban.api import plain_text, read
+
+    text = plain_text(read(Path(args.file)))
+    if args.output:
+        write_atomic(Path(args.output), text.encode("utf-8"))
+        print(f"vanban: đã ghi {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vanban", description="Đọc, kiểm tra và soạn kế hoạch hành chính.")
     p.add_argument("--version", action="version", version=f"vanban {__version__}")
@@ -76,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     pp.add_argument("-o", "--output", metavar="OUT", help="tệp (hoặc thư mục, khi nhiều tệp) để ghi kết quả")
     pp.add_argument("--strict", action="store_true", help="coi mọi cảnh báo là lỗi")
     pp.set_defaults(func=cmd_parse)
+
+    pt = sub.add_parser("text", help="lấy văn bản thuần Unicode của một tệp (bảng thành các dòng phân cách bằng tab)")
+    pt.add_argument("file", metavar="FILE")
+    pt.add_argument("-o", "--output", metavar="OUT")
+    pt.set_defaults(func=cmd_text)
     return p
 
 
@@ -86,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except VanbanError as e:
         print(f"vanban: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(
+            f"vanban: [E107] {e.filename}: không mở được tệp ({e.strerror}). Hãy kiểm tra đường dẫn.", file=sys.stderr
+        )
         return 2
     except KeyboardInterrupt:
         print("vanban: đã dừng theo yêu cầu.", file=sys.stderr)

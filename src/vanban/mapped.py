@@ -31,6 +31,7 @@ class MappedText:
         """Concatenate parts; each separator maps to the end of the part before it."""
         text: list[str] = []
         offs: list[int] = []
+        offs_end = 0
         for i, p in enumerate(parts):
             if i and sep:
                 text.append(sep)
@@ -64,13 +65,14 @@ class MappedText:
         characters to the start of the match. The end offset of the whole text is unchanged.
         """
         rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        literal = isinstance(repl, str) and "\\" not in repl
         out: list[str] = []
         offs: list[int] = []
         pos = 0
         for m in rx.finditer(self.text):
             out.append(self.text[pos : m.start()])
             offs.extend(self.offsets[pos : m.start()])
-            r = repl(m) if callable(repl) else m.expand(repl)
+            r = repl if literal else repl(m) if callable(repl) else m.expand(repl)  # type: ignore[assignment]
             out.append(r)
             if len(r) == m.end() - m.start():
                 offs.extend(self.offsets[m.start() : m.end()])

@@ -179,10 +179,10 @@ class Deadline(_Frozen):
     text: str
     date: str | None = None
     start: str | None = None
-    recurrence: (
-        Literal["continuous", "daily", "weekly", "monthly", "quarterly", "yearly"] | None
-    ) = None
-    kind: str = Field(description="Rule kind: day, month, quarter, half_year, year, range, school_year, recurring, open.")
+    recurrence: Literal["continuous", "daily", "weekly", "monthly", "quarterly", "yearly"] | None = None
+    kind: str = Field(
+        description="Rule kind: day, month, quarter, half_year, year, range, school_year, recurring, open."
+    )
     rule: str | None = Field(default=None, description="Id of the grammar rule that matched.")
 
 

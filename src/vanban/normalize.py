@@ -43,7 +43,8 @@ class NormalizeData(_Strict):
 
 # Combining tone marks (grave, acute, hook, tilde, dot below).
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
-_SPACE_RX = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000\f\v]+")
+# Only what needs rewriting: two or more blanks, or any blank that is not a plain space.
+_SPACE_RX = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000\f\v]{2,}|[\t\u00a0\u2000-\u200b\u202f\u3000\f\v]")
 _NEWLINE_RX = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000\f\v]*[\r\n][\s]*")
 
 
@@ -87,7 +88,11 @@ def tone_marks(mt: MappedText) -> MappedText:
         out = unicodedata.normalize("NFC", fixed)
         return out if len(out) == len(word) else word
 
-    return mt.sub(r"\b\w+\b", fix) if any(c in mt.text for c in "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ") else mt
+    return mt.sub(_OLD_STYLE, fix) if _OLD_STYLE.search(mt.text) else mt
+
+
+# Words that may carry an old-style mark: o/u followed by a toned a/e/y at the end of the word.
+_OLD_STYLE = re.compile(r"\w*[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?!\w)")
 
 
 def confusables(mt: MappedText) -> MappedText:

@@ -119,7 +119,7 @@ def parse_signer(doc: Document, start: int) -> Signer:
             elif _NAME.match(t) or ((authority or title) and _is_name_like(t)):
                 name, last = t, nl
                 break
-            elif re.match(r"^[-+•]", t) or nl.block.table is not None and nl.block is not ln.block:
+            elif re.match(r"^[-+•]", t) or (nl.block.table is not None and nl.block is not ln.block):
                 continue
             else:
                 break

@@ -109,8 +109,11 @@ def parse_header(doc: Document) -> tuple[Header, list[Diagnostic]]:
 
     if "number" not in sources or "date" not in sources:
         _from_caption(doc, fields, sources)
-    header = Header(**{k: v for k, v in fields.items() if k != "number_from_appendix"}, sources=sources,
-                    number_from_appendix=bool(fields.get("number_from_appendix")))
+    header = Header(
+        **{k: v for k, v in fields.items() if k != "number_from_appendix"},
+        sources=sources,
+        number_from_appendix=bool(fields.get("number_from_appendix")),
+    )
     if header.doc_type is None:
         diags.append(Diagnostic(code="W010", message="Không tìm thấy tên loại văn bản (ví dụ «KẾ HOẠCH»)."))
     return header, diags

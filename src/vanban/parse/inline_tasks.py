@@ -72,7 +72,7 @@ def _apply(d: _Draft, role: str, value: str, plan_year: int | None) -> None:
         found = find_deadline(value, plan_year)
         if found:
             dl, _s, e = found
-            d.deadline = parse_deadline(value[: e].strip(" ,;."), plan_year) or dl
+            d.deadline = parse_deadline(value[:e].strip(" ,;."), plan_year) or dl
             rest = value[e:]
             # Only "…, bộ phận thực hiện X" or "…, Đảng ủy, MTTQ…" name units; "(sau khi …)",
             # "và Quý I/2026" are notes on the deadline.
@@ -207,8 +207,13 @@ def _dedupe_phases(items: list[Item]) -> list[Item]:
     for it in items:
         if it.id.startswith("H") and it.deadline is not None:
             twin = next(
-                (i for i, o in enumerate(out) if o.id.startswith("H") and o.deadline is not None
-                 and (o.deadline.start, o.deadline.date) == (it.deadline.start, it.deadline.date)),
+                (
+                    i
+                    for i, o in enumerate(out)
+                    if o.id.startswith("H")
+                    and o.deadline is not None
+                    and (o.deadline.start, o.deadline.date) == (it.deadline.start, it.deadline.date)
+                ),
                 None,
             )
             if twin is not None:

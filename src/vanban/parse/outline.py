@@ -56,7 +56,7 @@ def is_heading(b: Block, label: Label | None) -> bool:
     if label.style in ("roman", "upper"):
         return len(rest) < 200
     short = len(rest) < 60 and not rest.rstrip().endswith(";")
-    return short or len(rest) < 110 and (b.bold or rest.rstrip().endswith(":") or not rest.rstrip().endswith("."))
+    return short or (len(rest) < 110 and (b.bold or rest.rstrip().endswith(":") or not rest.rstrip().endswith(".")))
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10}
@@ -67,7 +67,7 @@ def ordinal(value: str) -> int:
     v = value.split(".")[-1]
     if v.isdigit():
         return int(v)
-    if set(v) <= set(_ROMAN) and len(v) > 1 or v in ("I", "V", "X"):
+    if (set(v) <= set(_ROMAN) and len(v) > 1) or v in ("I", "V", "X"):
         total = 0
         for i, c in enumerate(v):
             n = _ROMAN[c]

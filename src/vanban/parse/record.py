@@ -7,7 +7,7 @@ from collections import Counter
 
 from rapidfuzz import fuzz
 
-from vanban.model import Appendix, Diagnostic, Document, Header, Item, PlanRecord, SourceInfo
+from vanban.model import Appendix, Diagnostic, Document, Header, Item, Person, PlanRecord, SourceInfo
 from vanban.parse.closing import closing_start, parse_recipients, parse_signer
 from vanban.parse.header import header_end, parse_header
 from vanban.parse.inline_tasks import inline_items
@@ -75,7 +75,7 @@ def document_to_record(doc: Document) -> PlanRecord:
     )
 
 
-def _attach_people(items: list[Item], rows: list[tuple[str | None, str, list, list[str]]]) -> list[Item]:
+def _attach_people(items: list[Item], rows: list[tuple[str | None, str, list[Person], list[str]]]) -> list[Item]:
     """Give each item the officials an appendix assigns to its indicator (by label, else by text)."""
     if not rows:
         return items

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from vanban.model import Block, Deadline, Document, Item, Person, SourceSpan
 from vanban.parse.deadline import parse_deadline
@@ -54,12 +55,18 @@ def header_roles(cells: list[Block]) -> dict[int, str]:
     return roles if len(roles) >= 2 else {}
 
 
+@lru_cache(maxsize=4096)
+def _is_deadline(text: str) -> bool:
+    """A whole cell that is a deadline phrase (cached: each cell is scored against every role)."""
+    return parse_deadline(text, None) is not None
+
+
 def _fit(role: str, text: str) -> float:
     """How well ``text`` fits a role (positive = good). Empty cells fit anywhere at no cost."""
     if not text:
         return 0.0
     short = len(text) <= 45
-    is_deadline = short and parse_deadline(text, None) is not None
+    is_deadline = short and _is_deadline(text)
     numbered = bool(_NUMBERED.match(text))
     if role == "deadline":
         return 3.0 if is_deadline else -3.0
@@ -168,7 +175,7 @@ def table_items(doc: Document, table: int, plan_year: int | None) -> list[Item]:
     if not blocks:
         return []
     header_rows, roles = _find_header(blocks)
-    if not roles or "deadline" not in roles.values() and "leads" not in roles.values():
+    if not roles or ("deadline" not in roles.values() and "leads" not in roles.values()):
         return []
     if "content" not in roles.values():
         return []
@@ -192,7 +199,7 @@ def table_items(doc: Document, table: int, plan_year: int | None) -> list[Item]:
             d = queue.pop(0)
             _take_fields(d, row)
             continue
-        if not content and not row.has_assignment() or (content and not numbered and not row.has_assignment()):
+        if (not content and not row.has_assignment()) or (content and not numbered and not row.has_assignment()):
             if drafts:  # continuation of the previous row across a page break
                 _continue(drafts[-1], content, row.text("solution"))
                 drafts[-1].blocks.extend(b for bs in row.cells.values() for b in bs)

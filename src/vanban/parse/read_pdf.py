@@ -1,0 +1,371 @@
+"""Read a PDF with a text layer into blocks with pdfplumber.
+
+Page by page, top to bottom: words are grouped into lines, lines into paragraphs (vertical
+gap, indentation, a short previous line, a change of bold/italic/capitals); wrapped lines are
+joined with a space, a line that starts like a list item ("- ", "a) ", "2. ") with "\\n". A line
+with a wide gap between two word groups (the two-column header: issuer | quốc hiệu, "Số: …" |
+"<place>, ngày …"; the signature: "Nơi nhận" | signer) is split in two; consecutive such lines
+form a two-column region whose paragraphs come out band by band, left column before right.
+
+Ruled tables (``page.find_tables()``, after dropping white or wide filled rectangles, which are
+shading, not rules) become ``table_cell`` blocks numbered from 0; their words are not read
+again as paragraphs. A table that starts a page with the same columns and the same header
+rows as the table that ended the previous page is the same table: the repeated header rows
+are dropped and rows keep counting. Lone page numbers at the top or bottom of a page are
+dropped. Paragraphs do not run across pages.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import statistics
+import struct
+import warnings
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfexceptions import PDFException
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError
+from vanban.model import Document
+from vanban.parse.builder import DocumentBuilder
+
+_BOLD_RX = re.compile(r"bold|black|heavy", re.IGNORECASE)
+_ITALIC_RX = re.compile(r"italic|oblique", re.IGNORECASE)
+_PAGE_NO_RX = re.compile(r"^[-–—\s]*(trang\s*)?\d{1,4}[-–—\s]*$", re.IGNORECASE)
+_ITEM_RX = re.compile(r"^(?:[-–+•*]\s|\(?\d+(?:\.\d+)*[.)]\s|[a-zđ][.)]\s|[IVX]+\.\s)")
+_WHITE = {(1.0,), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0, 0.0)}
+_ERRORS = (PdfminerException, PDFException, PSException, ValueError, KeyError, TypeError, IndexError,
+           AssertionError, struct.error, zlib.error, RecursionError)
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    italic: bool
+
+
+class _Line:
+    """Words on one baseline, left to right; ``col`` 1 is the right column of a two-column region."""
+
+    def __init__(self, words: list[_Word], col: int = 0) -> None:
+        self.words, self.col = sorted(words, key=lambda w: w.x0), col
+        self.x0, self.x1 = min(w.x0 for w in words), max(w.x1 for w in words)
+        self.top, self.bottom = min(w.top for w in words), max(w.bottom for w in words)
+        self.size = max(w.size for w in words)
+        self.text = ""
+        for prev, w in zip([None, *self.words], self.words, strict=False):
+            sep = prev is not None and w.x0 - prev.x1 > 0.1 * min(w.size, prev.size)
+            self.text += (" " if sep else "") + w.text
+        inked = [w for w in self.words if any(c.isalnum() for c in w.text)] or self.words
+        wordy = sum(sum(c.isalpha() for c in w.text) >= 2 for w in self.words) >= 2
+        caps = "mixed" if not wordy else "all" if all(c.isupper() for c in self.text if c.isalpha()) else "none"
+        # Bold, italic and capitals of the line, each "all", "none" or "mixed".
+        self.style = (_all_none([w.bold for w in inked]), _all_none([w.italic for w in inked]), caps)
+
+
+def _all_none(flags: list[bool]) -> str:
+    return "all" if all(flags) else "none" if not any(flags) else "mixed"
+
+
+@dataclass
+class _Page:
+    width: float
+    height: float
+    words: list[_Word]
+    tables: list[tuple[Box, list[Box]]]  # (bbox, cells)
+
+
+@dataclass
+class _Continued:
+    number: int
+    ncols: int
+    header: list[str]
+    rows: int
+    page: int
+
+
+def _keep_object(obj: dict[str, Any]) -> bool:
+    """Drop filled rectangles that are shading (white, or too wide to be a rule)."""
+    if obj.get("object_type") != "rect" or obj.get("stroke"):
+        return True
+    color = obj.get("non_stroking_color")
+    white = tuple(float(c) for c in color) in _WHITE if isinstance(color, (list, tuple)) else color == 1
+    return min(obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]) <= 3 and not white
+
+
+def _box(b: Any) -> Box:
+    return float(b[0]), float(b[1]), float(b[2]), float(b[3])
+
+
+def _load_page(page: Any) -> _Page:
+    words = []
+    for w in page.extract_words(x_tolerance=1.5, extra_attrs=["fontname", "size"]):
+        if w["text"].strip():
+            font = str(w.get("fontname", ""))
+            words.append(_Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
+                               float(w.get("size") or (w["bottom"] - w["top"])), bool(_BOLD_RX.search(font)),
+                               bool(_ITALIC_RX.search(font))))
+    tables = []
+    if words:
+        for t in page.filter(_keep_object).find_tables():
+            cells = [_box(c) for c in t.cells]
+            if len({round(c[0]) for c in cells}) >= 2:  # one column of rules is a box, not a table
+                tables.append((_box(t.bbox), cells))
+    return _Page(float(page.width), float(page.height), words, tables)
+
+
+def _inside(w: _Word, box: Box) -> bool:
+    cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _lines(words: list[_Word]) -> list[_Line]:
+    groups: list[list[_Word]] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        mid = (w.top + w.bottom) / 2
+        for g in reversed(groups[-3:]):
+            first = g[0]
+            if abs(mid - (first.top + first.bottom) / 2) <= 0.35 * min(w.bottom - w.top, first.bottom - first.top):
+                g.append(w)
+                break
+        else:
+            groups.append([w])
+    return sorted((_Line(g) for g in groups), key=lambda ln: ln.top)
+
+
+def _split(line: _Line, width: float) -> tuple[_Line, _Line] | None:
+    """Split a line at a wide gap between a left part and a right part, if it has one."""
+    ws = line.words
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(ws)]
+    best: tuple[float, int] | None = None
+    for i, g in enumerate(gaps):
+        others = gaps[:i] + gaps[i + 1 :]
+        if g < 1.5 * line.size or (others and g < 3 * statistics.median(others)):
+            continue  # not wide, or as wide as the other gaps (a justified line)
+        if ws[i].x1 <= 0.6 * width and ws[i + 1].x0 >= 0.3 * width and (best is None or g > best[0]):
+            best = (g, i)
+    if best is None:
+        return None
+    return _Line(ws[: best[1] + 1], 0), _Line(ws[best[1] + 1 :], 1)
+
+
+def _join(lines: list[_Line]) -> str:
+    return "".join(("\n" if _ITEM_RX.match(ln.text) else " ") * bool(i) + ln.text for i, ln in enumerate(lines))
+
+
+def _grid(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(grid: list[float], v: float) -> int:
+    return min(range(len(grid)), key=lambda i: abs(grid[i] - v))
+
+
+def _edges(lines: list[_Line]) -> tuple[float, float]:
+    """Left and right edges of the text block: where most full-width lines start and end."""
+    lo, hi = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+    long = [ln for ln in lines if ln.x1 - ln.x0 >= 0.7 * (hi - lo)] or lines
+    return statistics.median(ln.x0 for ln in long), statistics.median(ln.x1 for ln in long)
+
+
+def _breaks(prev: _Line, cur: _Line, edges: tuple[float, float] | None, base_gap: float) -> bool:
+    """Does ``cur`` start a new paragraph after ``prev``? ``edges`` None: skip the indentation rules."""
+    size = max(prev.size, cur.size)
+    if cur.top - prev.bottom > max(0.5 * size, base_gap + 0.3 * size):
+        return True
+    if any({a, b} == {"all", "none"} for a, b in zip(prev.style, cur.style, strict=True)):
+        return True
+    if edges is None:
+        return False
+    left, right = edges
+    mid = (left + right) / 2
+    centred = all(abs((ln.x0 + ln.x1) / 2 - mid) < 0.5 * size for ln in (prev, cur))
+    if centred and abs(prev.x0 - cur.x0) > 0.5 * size and max(prev.x0, cur.x0) > left + 0.5 * size:
+        return False  # centred lines of a title or caption
+    if cur.x0 > prev.x0 + 0.7 * size:
+        return True  # a first-line indent
+    if cur.x0 > left + 0.7 * size and abs(cur.x0 - prev.x0) < 0.3 * size:
+        return True  # two first lines in a row: prev was a one-line paragraph
+    return prev.x1 < right - 2 * size  # prev ended short of the right edge
+
+
+def _group(lines: list[_Line], edges: tuple[float, float] | None, base_gap: float) -> list[list[_Line]]:
+    paras: list[list[_Line]] = []
+    for ln in lines:
+        if paras and not _breaks(paras[-1][-1], ln, edges, base_gap):
+            paras[-1].append(ln)
+        else:
+            paras.append([ln])
+    return paras
+
+
+def _columns(region: list[_Line], base_gap: float) -> list[list[_Line]]:
+    """Paragraphs of a two-column region, band by band, left column before right."""
+    paras: list[tuple[int, list[_Line]]] = []
+    for col in (0, 1):
+        lines = sorted((ln for ln in region if ln.col == col), key=lambda ln: ln.top)
+        # Inside a column lines are centred or ragged: break on gaps (against the column's own) and style.
+        gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)]
+        paras += [(col, p) for p in _group(lines, None, statistics.median(gaps) if len(gaps) > 1 else base_gap)]
+    paras.sort(key=lambda cp: cp[1][0].top)
+    bands: list[list[tuple[int, list[_Line]]]] = []
+    bottom = float("-inf")
+    for cp in paras:
+        top, low = cp[1][0].top, max(ln.bottom for ln in cp[1])
+        if bands and top < bottom - 1:
+            bands[-1].append(cp)
+            bottom = max(bottom, low)
+        else:
+            bands.append([cp])
+            bottom = low
+    return [p for band in bands for _, p in sorted(band, key=lambda cp: (cp[0], cp[1][0].top))]
+
+
+class _PdfReader:
+    def __init__(self, builder: DocumentBuilder) -> None:
+        self.b = builder
+        self.tables = 0
+        self.continued: _Continued | None = None
+
+    def page(self, pno: int, pg: _Page) -> None:
+        tables = sorted(pg.tables, key=lambda t: t[0][1])
+        lines = _lines([w for w in pg.words if not any(_inside(w, t[0]) for t in tables)])
+        for ln in [*lines[:1], *lines[-1:]]:  # a lone page number at the top or bottom
+            margin = ln.bottom < 0.12 * pg.height or ln.top > 0.88 * pg.height
+            if margin and _PAGE_NO_RX.match(ln.text) and ln in lines:
+                lines.remove(ln)
+        items = sorted([(ln.top, 0, i) for i, ln in enumerate(lines)] + [(t[0][1], 1, i) for i, t in enumerate(tables)])
+        run: list[_Line] = []
+        for _, kind, i in items:
+            if kind == 0:
+                run.append(lines[i])
+                continue
+            self.paragraphs(pno, run, pg, lines)
+            run = []
+            self.table(pno, tables[i], [w for w in pg.words if _inside(w, tables[i][0])], first=i == 0)
+        self.paragraphs(pno, run, pg, lines)
+
+    def paragraphs(self, pno: int, lines: list[_Line], pg: _Page, all_lines: list[_Line]) -> None:
+        if not lines:
+            return
+        edges = _edges(all_lines)
+        gaps = [b.top - a.bottom for a, b in itertools.pairwise(all_lines) if b.top >= a.bottom]
+        base_gap = statistics.median(gaps) if gaps else 0.0
+        i = 0
+        while i < len(lines):
+            parts = _split(lines[i], pg.width)
+            if parts is None:
+                j = i + 1
+                while j < len(lines) and _split(lines[j], pg.width) is None:
+                    j += 1
+                self.emit(pno, _group(lines[i:j], edges, base_gap))
+                i = j
+                continue
+            region, last, j = list(parts), lines[i], i + 1
+            while j < len(lines) and lines[j].top - last.bottom <= 1.2 * lines[j].size:
+                ln = lines[j]
+                left_end = max(seg.x1 for seg in region if seg.col == 0)
+                right_start = min(seg.x0 for seg in region if seg.col == 1)
+                sp = _split(ln, pg.width)
+                if sp is not None:
+                    region += sp
+                elif ln.x1 < right_start - ln.size:
+                    region.append(_Line(ln.words, 0))  # only the left column has text here
+                elif ln.x0 > left_end + ln.size:
+                    region.append(_Line(ln.words, 1))
+                else:
+                    break
+                last, j = ln, j + 1
+            self.emit(pno, _columns(region, base_gap))
+            i = j
+
+    def emit(self, pno: int, paras: list[list[_Line]]) -> None:
+        for p in paras:
+            bold, italic = (all(ln.style[k] == "all" for ln in p) for k in (0, 1))
+            self.b.add(_join(p), "paragraph", page=pno, bold=bold, italic=italic)
+
+    def table(self, pno: int, t: tuple[Box, list[Box]], words: list[_Word], first: bool) -> None:
+        bbox, boxes = t
+        xs, ys = _grid([c[0] for c in boxes] + [bbox[2]]), _grid([c[1] for c in boxes] + [bbox[3]])
+        cells: list[tuple[int, int, int, int, str, bool, bool]] = []
+        for c in boxes:
+            lines = _lines([w for w in words if _inside(w, c)])
+            row, col = _index(ys, c[1]), _index(xs, c[0])
+            bold, italic = (bool(lines) and all(ln.style[k] == "all" for ln in lines) for k in (0, 1))
+            cells.append((row, col, max(1, _index(ys, c[3]) - row), max(1, _index(xs, c[2]) - col),
+                          _join(lines), bold, italic))
+        cells.sort()
+        # The header band: row 0 and the rows its merged cells reach down to.
+        band = max((c[2] for c in cells if c[0] == 0), default=1)
+        header = [f"{c[0]}.{c[1]}:{' '.join(c[4].split())}" for c in cells if c[0] < band]
+        prev, base, skip = self.continued, 0, 0
+        if prev and first and prev.page == pno - 1 and prev.ncols == len(xs) - 1 and prev.header == header:
+            number, base, skip = prev.number, prev.rows - band, band
+        else:
+            number, self.tables = self.tables, self.tables + 1
+            prev = _Continued(number, len(xs) - 1, header, 0, pno)
+        for row, col, rs, cs, text, bold, italic in cells:
+            if row >= skip and text.strip():
+                self.b.add(text.strip(), "table_cell", page=pno, table=number, row=base + row, col=col,
+                           row_span=rs, col_span=cs, bold=bold, italic=italic)
+        prev.rows, prev.page = base + len(ys) - 1, pno
+        self.continued = prev
+
+
+def _open_error(path: str, e: BaseException) -> Exception:
+    inner = e.args[0] if isinstance(e, PdfminerException) and e.args else e
+    if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(inner).lower():
+        return EncryptedFileError(
+            "tệp PDF được bảo vệ bằng mật khẩu (đã mã hóa) nên không đọc được.", path=path,
+            hint="Hãy mở tệp bằng trình đọc PDF, gỡ mật khẩu (in hoặc lưu lại thành PDF không mật khẩu) rồi thử lại.")
+    return CorruptFileError(
+        f"tệp PDF bị hỏng hoặc không đúng định dạng, không đọc được ({type(inner).__name__}: {inner}).", path=path,
+        hint="Hãy mở tệp bằng trình đọc PDF và lưu (hoặc in) lại thành PDF mới rồi thử lại.")
+
+
+def read_pdf(path: str, data: bytes) -> Document:
+    """Read the PDF ``data`` (named ``path``) into a :class:`Document` of blocks."""
+    if not data.strip(b"\x00 \t\r\n"):
+        raise EmptyFileError("tệp rỗng, không có nội dung.", path=path, hint="Hãy kiểm tra lại tệp đã chọn.")
+    if b"%PDF" not in data[:1024]:
+        raise CorruptFileError("tệp không phải là tệp PDF (không có phần đầu %PDF).", path=path,
+                               hint="Hãy kiểm tra lại tệp, hoặc mở bằng chương trình đã tạo ra nó và xuất lại PDF.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pdfminer warns about many harmless oddities
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                pages = [_load_page(p) for p in pdf.pages]
+    except _ERRORS as e:
+        raise _open_error(path, e) from e
+    if not any(pg.words for pg in pages):
+        raise EmptyFileError(
+            "tệp PDF không có lớp chữ (có lẽ là bản quét/ảnh chụp), nên không đọc được nội dung.", path=path,
+            hint="Cần nhận dạng chữ (OCR) trước: dùng bản PDF có chữ, tệp Word gốc, hoặc bật hỗ trợ OCR.")
+    builder = DocumentBuilder(path, "pdf", data)
+    builder.pages = len(pages)
+    reader = _PdfReader(builder)
+    for pno, pg in enumerate(pages, start=1):
+        reader.page(pno, pg)
+    if not builder.blocks:
+        raise EmptyFileError("tệp PDF không có chữ nào để đọc.", path=path, hint="Hãy kiểm tra lại tệp.")
+    return builder.build()

@@ -72,7 +72,10 @@ class MappedText:
         for m in rx.finditer(self.text):
             out.append(self.text[pos : m.start()])
             offs.extend(self.offsets[pos : m.start()])
-            r = repl if literal else repl(m) if callable(repl) else m.expand(repl)  # type: ignore[assignment]
+            if isinstance(repl, str):
+                r = repl if literal else m.expand(repl)
+            else:
+                r = repl(m)
             out.append(r)
             if len(r) == m.end() - m.start():
                 offs.extend(self.offsets[m.start() : m.end()])

@@ -12,7 +12,11 @@ from functools import cache
 from vanban.model import Person
 from vanban.parse.vocab import surname_set, vocab
 
-_SPLIT = re.compile(r"(\s*(?:[,;\n]|\.\s+|\s+và\s+(?=các\b|[A-ZĐ])|\s+-\s+(?=[-+])|^[-+•]\s*)\s*)")
+# "và" splits only before "các/những" ("MTTQ và các đoàn thể"): before a capital it is part of
+# an agency name ("Sở Nông nghiệp và Môi trường", "Bộ Giáo dục và Đào tạo").
+_SPLIT = re.compile(
+    r"(\s*(?:[,;\n]|\.\s+|\s+và\s+(?=(?:các|những|UBND|UBMTTQ|MTTQ|Ủy ban)\b)|\s+-\s+(?=[-+])|^[-+•]\s*)\s*)"
+)
 _TRAILING = re.compile(r"[\s.;,:]+$")
 
 
@@ -39,9 +43,15 @@ def split_units(text: str) -> list[str]:
     for i in range(0, len(pieces), 2):
         part = pieces[i]
         sep = pieces[i - 1] if i else ""
+        # "Các Sở, ban, ngành", "UBND các xã, phường": one or two lower-case words after a comma
+        # finish an enumeration inside one unit.
+        tail = sep.strip() == "," and part[:1].islower() and len(part.split()) <= 2 and not part.startswith("các")
         if parts and (part.lower().startswith(descriptors) or (glued and sep.strip() == "và")):
             parts[-1] += sep + part
             glued = True
+            continue
+        if parts and tail:
+            parts[-1] += sep + part
             continue
         glued = False
         parts.append(part)

@@ -95,8 +95,21 @@ class _Level:
     suff: str = "tab"
 
 
-_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+_ROMAN = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
 
 
 def _fmt_number(n: int, fmt: str) -> str:
@@ -291,8 +304,9 @@ class _Reader:
                 continue
             para = self.paragraph(el)
             if para.text.strip():
-                self.b.add(para.text.strip(), para.kind, page=None, bold=para.bold, italic=para.italic,
-                           level=para.level)
+                self.b.add(
+                    para.text.strip(), para.kind, page=None, bold=para.bold, italic=para.italic, level=para.level
+                )
             for box in para.boxes:
                 self.body(box)
 
@@ -311,8 +325,18 @@ class _Reader:
                     extra = self.cell_text(nxt.tc)[0]  # Word shows a merged cell's text in the merged area
                     text = f"{text}\n{extra}" if extra else text
                 if text.strip():
-                    self.b.add(text.strip(), "table_cell", page=None, table=number, row=r, col=cell.col,
-                               row_span=span, col_span=cell.span, bold=bold, italic=italic)
+                    self.b.add(
+                        text.strip(),
+                        "table_cell",
+                        page=None,
+                        table=number,
+                        row=r,
+                        col=cell.col,
+                        row_span=span,
+                        col_span=cell.span,
+                        bold=bold,
+                        italic=italic,
+                    )
 
     def cell_text(self, container: _El) -> tuple[str, bool, bool]:
         """Paragraphs joined by "\\n"; a nested table one line per row, cells joined by " | "."""
@@ -397,13 +421,22 @@ def read_docx(path: str, data: bytes) -> Document:
         raise _fail(EmptyFileError, path, "tệp rỗng, không có nội dung.", "Hãy kiểm tra lại tệp đã chọn.")
     if data.startswith(OLE_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in data:
-            raise _fail(EncryptedFileError, path, "tệp Word được bảo vệ bằng mật khẩu (đã mã hóa) nên không đọc được.",
-                        "Hãy mở tệp bằng Word, gỡ mật khẩu rồi lưu lại dưới dạng .docx.")
-        raise _fail(CorruptFileError, path, "tệp có đuôi .docx nhưng thực ra là tệp Word 97-2003 (.doc).",
-                    "Hãy đổi đuôi tệp thành .doc, hoặc mở bằng Word và lưu lại dưới dạng .docx.")
+            raise _fail(
+                EncryptedFileError,
+                path,
+                "tệp Word được bảo vệ bằng mật khẩu (đã mã hóa) nên không đọc được.",
+                "Hãy mở tệp bằng Word, gỡ mật khẩu rồi lưu lại dưới dạng .docx.",
+            )
+        raise _fail(
+            CorruptFileError,
+            path,
+            "tệp có đuôi .docx nhưng thực ra là tệp Word 97-2003 (.doc).",
+            "Hãy đổi đuôi tệp thành .doc, hoặc mở bằng Word và lưu lại dưới dạng .docx.",
+        )
     if not data.startswith(b"PK"):
-        raise _fail(CorruptFileError, path, "tệp không phải là tệp Word .docx (không phải gói ZIP Office Open XML).",
-                    resave)
+        raise _fail(
+            CorruptFileError, path, "tệp không phải là tệp Word .docx (không phải gói ZIP Office Open XML).", resave
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             if not any(n.endswith("document.xml") for n in zf.namelist()):
@@ -413,11 +446,16 @@ def read_docx(path: str, data: bytes) -> Document:
     except CorruptFileError:
         raise
     except Exception as e:  # zipfile, lxml and python-docx raise many kinds
-        raise _fail(CorruptFileError, path, f"tệp .docx bị hỏng, không đọc được ({type(e).__name__}: {e}).",
-                    resave) from e
+        raise _fail(
+            CorruptFileError, path, f"tệp .docx bị hỏng, không đọc được ({type(e).__name__}: {e}).", resave
+        ) from e
     builder = DocumentBuilder(path, "docx", data)
     _Reader(doc, builder).body(body)
     if not builder.blocks:
-        raise _fail(EmptyFileError, path, "tệp .docx không có chữ nào để đọc.",
-                    "Nếu nội dung là ảnh chụp văn bản, hãy dùng bản có chữ hoặc nhận dạng chữ (OCR) trước.")
+        raise _fail(
+            EmptyFileError,
+            path,
+            "tệp .docx không có chữ nào để đọc.",
+            "Nếu nội dung là ảnh chụp văn bản, hãy dùng bản có chữ hoặc nhận dạng chữ (OCR) trước.",
+        )
     return builder.build()

@@ -42,8 +42,19 @@ _ITALIC_RX = re.compile(r"italic|oblique", re.IGNORECASE)
 _PAGE_NO_RX = re.compile(r"^[-–—\s]*(trang\s*)?\d{1,4}[-–—\s]*$", re.IGNORECASE)
 _ITEM_RX = re.compile(r"^(?:[-–+•*]\s|\(?\d+(?:\.\d+)*[.)]\s|[a-zđ][.)]\s|[IVX]+\.\s)")
 _WHITE = {(1.0,), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0, 0.0)}
-_ERRORS = (PdfminerException, PDFException, PSException, ValueError, KeyError, TypeError, IndexError,
-           AssertionError, struct.error, zlib.error, RecursionError)
+_ERRORS = (
+    PdfminerException,
+    PDFException,
+    PSException,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AssertionError,
+    struct.error,
+    zlib.error,
+    RecursionError,
+)
 
 Box = tuple[float, float, float, float]
 
@@ -118,9 +129,18 @@ def _load_page(page: Any) -> _Page:
     for w in page.extract_words(x_tolerance=1.5, extra_attrs=["fontname", "size"]):
         if w["text"].strip():
             font = str(w.get("fontname", ""))
-            words.append(_Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
-                               float(w.get("size") or (w["bottom"] - w["top"])), bool(_BOLD_RX.search(font)),
-                               bool(_ITALIC_RX.search(font))))
+            words.append(
+                _Word(
+                    w["text"],
+                    float(w["x0"]),
+                    float(w["x1"]),
+                    float(w["top"]),
+                    float(w["bottom"]),
+                    float(w.get("size") or (w["bottom"] - w["top"])),
+                    bool(_BOLD_RX.search(font)),
+                    bool(_ITALIC_RX.search(font)),
+                )
+            )
     tables = []
     if words:
         for t in page.filter(_keep_object).find_tables():
@@ -312,8 +332,9 @@ class _PdfReader:
             lines = _lines([w for w in words if _inside(w, c)])
             row, col = _index(ys, c[1]), _index(xs, c[0])
             bold, italic = (bool(lines) and all(ln.style[k] == "all" for ln in lines) for k in (0, 1))
-            cells.append((row, col, max(1, _index(ys, c[3]) - row), max(1, _index(xs, c[2]) - col),
-                          _join(lines), bold, italic))
+            cells.append(
+                (row, col, max(1, _index(ys, c[3]) - row), max(1, _index(xs, c[2]) - col), _join(lines), bold, italic)
+            )
         cells.sort()
         # The header band: row 0 and the rows its merged cells reach down to.
         band = max((c[2] for c in cells if c[0] == 0), default=1)
@@ -326,8 +347,18 @@ class _PdfReader:
             prev = _Continued(number, len(xs) - 1, header, 0, pno)
         for row, col, rs, cs, text, bold, italic in cells:
             if row >= skip and text.strip():
-                self.b.add(text.strip(), "table_cell", page=pno, table=number, row=base + row, col=col,
-                           row_span=rs, col_span=cs, bold=bold, italic=italic)
+                self.b.add(
+                    text.strip(),
+                    "table_cell",
+                    page=pno,
+                    table=number,
+                    row=base + row,
+                    col=col,
+                    row_span=rs,
+                    col_span=cs,
+                    bold=bold,
+                    italic=italic,
+                )
         prev.rows, prev.page = base + len(ys) - 1, pno
         self.continued = prev
 
@@ -336,11 +367,15 @@ def _open_error(path: str, e: BaseException) -> Exception:
     inner = e.args[0] if isinstance(e, PdfminerException) and e.args else e
     if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(inner).lower():
         return EncryptedFileError(
-            "tệp PDF được bảo vệ bằng mật khẩu (đã mã hóa) nên không đọc được.", path=path,
-            hint="Hãy mở tệp bằng trình đọc PDF, gỡ mật khẩu (in hoặc lưu lại thành PDF không mật khẩu) rồi thử lại.")
+            "tệp PDF được bảo vệ bằng mật khẩu (đã mã hóa) nên không đọc được.",
+            path=path,
+            hint="Hãy mở tệp bằng trình đọc PDF, gỡ mật khẩu (in hoặc lưu lại thành PDF không mật khẩu) rồi thử lại.",
+        )
     return CorruptFileError(
-        f"tệp PDF bị hỏng hoặc không đúng định dạng, không đọc được ({type(inner).__name__}: {inner}).", path=path,
-        hint="Hãy mở tệp bằng trình đọc PDF và lưu (hoặc in) lại thành PDF mới rồi thử lại.")
+        f"tệp PDF bị hỏng hoặc không đúng định dạng, không đọc được ({type(inner).__name__}: {inner}).",
+        path=path,
+        hint="Hãy mở tệp bằng trình đọc PDF và lưu (hoặc in) lại thành PDF mới rồi thử lại.",
+    )
 
 
 def read_pdf(path: str, data: bytes) -> Document:
@@ -348,8 +383,11 @@ def read_pdf(path: str, data: bytes) -> Document:
     if not data.strip(b"\x00 \t\r\n"):
         raise EmptyFileError("tệp rỗng, không có nội dung.", path=path, hint="Hãy kiểm tra lại tệp đã chọn.")
     if b"%PDF" not in data[:1024]:
-        raise CorruptFileError("tệp không phải là tệp PDF (không có phần đầu %PDF).", path=path,
-                               hint="Hãy kiểm tra lại tệp, hoặc mở bằng chương trình đã tạo ra nó và xuất lại PDF.")
+        raise CorruptFileError(
+            "tệp không phải là tệp PDF (không có phần đầu %PDF).",
+            path=path,
+            hint="Hãy kiểm tra lại tệp, hoặc mở bằng chương trình đã tạo ra nó và xuất lại PDF.",
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pdfminer warns about many harmless oddities
@@ -359,8 +397,10 @@ def read_pdf(path: str, data: bytes) -> Document:
         raise _open_error(path, e) from e
     if not any(pg.words for pg in pages):
         raise EmptyFileError(
-            "tệp PDF không có lớp chữ (có lẽ là bản quét/ảnh chụp), nên không đọc được nội dung.", path=path,
-            hint="Cần nhận dạng chữ (OCR) trước: dùng bản PDF có chữ, tệp Word gốc, hoặc bật hỗ trợ OCR.")
+            "tệp PDF không có lớp chữ (có lẽ là bản quét/ảnh chụp), nên không đọc được nội dung.",
+            path=path,
+            hint="Cần nhận dạng chữ (OCR) trước: dùng bản PDF có chữ, tệp Word gốc, hoặc bật hỗ trợ OCR.",
+        )
     builder = DocumentBuilder(path, "pdf", data)
     builder.pages = len(pages)
     reader = _PdfReader(builder)

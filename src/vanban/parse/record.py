@@ -12,6 +12,7 @@ from vanban.parse.closing import closing_start, parse_recipients, parse_signer
 from vanban.parse.header import header_end, parse_header
 from vanban.parse.inline_tasks import inline_items
 from vanban.parse.legal import parse_legal_bases
+from vanban.parse.office_tasks import office_items
 from vanban.parse.outline import parse_outline
 from vanban.parse.table_tasks import people_assignments, table_items
 
@@ -20,13 +21,16 @@ _APPENDIX = re.compile(r"^\W*(phụ lục\b.*|.*\bkèm theo\s+(?:kế hoạch|qu
 
 
 def plan_year(header: Header, doc: Document) -> int | None:
-    """The plan's year: from its date, else its title ('… năm 2023'), else the most cited year."""
-    if header.date:
-        return int(header.date[:4])
+    """The plan's year: from its title ('… năm 2026'), else its date, else the most cited year.
+
+    The title wins because a plan for 2026 is often signed in December 2025.
+    """
     if header.title:
         m = _YEAR.search(header.title)
         if m:
             return int(m.group(1))
+    if header.date:
+        return int(header.date[:4])
     years = Counter(int(y) for b in doc.blocks[:80] for y in _YEAR.findall(b.text))
     return years.most_common(1)[0][0] if years else None
 
@@ -51,6 +55,9 @@ def document_to_record(doc: Document) -> PlanRecord:
         items.extend(table_items(doc, t, year))
     for t in tables:
         items = _attach_people(items, people_assignments(doc, t))
+    if not any(it.id[0] in "PT" for it in items):
+        # No table and no inline assignment lines: the plan assigns its tasks by office.
+        items.extend(office_items(doc, sections, closing, year))
 
     appendices = [
         Appendix(title=b.text, caption=None, source=doc.span(b))

@@ -121,7 +121,12 @@ def align(cells: list[Block], roles: list[str]) -> dict[str, list[Block]]:
     return out
 
 
-def _rows(blocks: list[Block], roles: dict[int, str], header_rows: set[int]) -> list[_Row]:
+_NUMBERING_ROW = re.compile(r"^\(?\s*\d{1,2}\s*\)?$")
+
+
+def _rows(blocks: list[Block], roles: dict[int, str], header_rows: set[int], grid: bool) -> list[_Row]:
+    """Rows by role. ``grid``: the table has a real grid (DOCX/PDF), so columns are trusted;
+    OCR'd tab-separated rows are aligned by content instead."""
     by_row: dict[int, list[Block]] = {}
     for b in blocks:
         if b.row is not None and b.row not in header_rows:
@@ -130,8 +135,10 @@ def _rows(blocks: list[Block], roles: dict[int, str], header_rows: set[int]) -> 
     ordered = [roles.get(c, "") for c in range(ncols)]
     out: list[_Row] = []
     for r, cells in sorted(by_row.items()):
+        if all(_NUMBERING_ROW.match(c.text) for c in cells):
+            continue  # the "(1) (2) (3) …" row under a header
         row = _Row(r)
-        if any(c.col_span > 1 for c in cells):
+        if grid or any(c.col_span > 1 for c in cells):
             # Real merged cells (DOCX/PDF): trust the grid.
             for c in cells:
                 role = roles.get(c.col or 0, "")
@@ -182,9 +189,14 @@ def table_items(doc: Document, table: int, plan_year: int | None) -> list[Item]:
     drafts: list[_Draft] = []
     queue: list[_Draft] = []  # indicators split out of one cell, waiting for their assignment rows
     criterion = ""
-    for row in _rows(blocks, roles, header_rows):
+    grid = doc.format not in ("txt", "md")
+    for row in _rows(blocks, roles, header_rows, grid):
         crit = row.text("criterion")
         content = row.text("content")
+        merged: list[Block] = []
+        if grid and not content and drafts and row.has_assignment() and not queue:
+            content = drafts[-1].content  # a content cell merged down over several rows
+            merged = drafts[-1].row.cells.get("content", [])
         numbered = bool(_NUMBERED.match(content))
         if crit:
             if _CRITERION.match(crit) or not criterion:
@@ -221,6 +233,7 @@ def table_items(doc: Document, table: int, plan_year: int | None) -> list[Item]:
         m = _NUMBERED.match(content)
         d = _Draft(row, criterion, content[m.end() :] if m else content, m.group(1) if m else None)
         _take_fields(d, row)
+        d.blocks.extend(merged)
         drafts.append(d)
     return [_item(doc, table, d, plan_year) for d in drafts]
 
@@ -321,7 +334,7 @@ def people_assignments(doc: Document, table: int) -> list[tuple[str | None, str,
     units: list[str] = []
     crit_no: str | None = None
     items: list[str] = []
-    for row in _rows(blocks, roles, header_rows):
+    for row in _rows(blocks, roles, header_rows, doc.format not in ("txt", "md")):
         content = row.text("content")
         names = row.text("people")
         if names or re.match(r"^\s*tiêu chí", content, re.I):

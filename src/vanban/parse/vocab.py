@@ -32,6 +32,9 @@ class Vocabulary(_Strict):
     responsible_prefixes: list[str]
     unit_descriptors: list[str]
     column_roles: list[ColumnRole]
+    unit_heads: list[str]
+    unit_heading_prefixes: list[str]
+    assignment_sections: str
     doc_types: list[str]
     cited_types: list[str]
     unit_words: list[str]

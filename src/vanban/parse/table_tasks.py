@@ -339,7 +339,9 @@ def people_assignments(doc: Document, table: int) -> list[tuple[str | None, str,
         names = row.text("people")
         if names or re.match(r"^\s*tiêu chí", content, re.I):
             pos = row.text("position") or None
-            people = [Person(name=n, position=pos) for n in split_units(names) if is_person_name(n)]
+            cell = row.cells.get("people", [])
+            src = doc.span(cell[0]) if cell else None
+            people = [Person(name=n, position=pos, source=src) for n in split_units(names) if is_person_name(n)]
             units = [u for u in split_units(names) if not is_person_name(u)]
             m = re.search(r"tiêu chí(?: số)?\s*(\d{1,2})", content, re.I)
             crit_no = m.group(1) if m else crit_no

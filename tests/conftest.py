@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from vanban.api import read
+from vanban.api import read, to_record
 from vanban.model import Document, PlanRecord
-from vanban.parse.record import document_to_record
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -28,7 +27,7 @@ def corpus_files() -> list[str]:
 def load(rel: str) -> tuple[Document, PlanRecord]:
     doc = read(ROOT / rel)
     doc = doc.model_copy(update={"path": rel})
-    return doc, document_to_record(doc)
+    return doc, to_record(doc)
 
 
 def record_dict(rel: str) -> dict[str, object]:

@@ -1,9 +1,9 @@
 """vanban — Vietnamese administrative plans (kế hoạch) as data.
 
-    >>> import vanban
-    >>> record = vanban.parse("corpus/seeds/002_c1c5aafbc76b6be8.txt")
-    >>> record.header.number
-    '42'
+>>> import vanban
+>>> record = vanban.parse("corpus/seeds/002_c1c5aafbc76b6be8.txt")
+>>> record.header.number
+'42'
 """
 
 from vanban.api import parse, plain_text, read

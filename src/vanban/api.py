@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from vanban.errors import EmptyFileError, NotAPlanError, StrictModeError, UnsupportedFormatError
-from vanban.model import Document, PlanRecord, SourceFormat
+from vanban.errors import CatalogueError, EmptyFileError, NotAPlanError, StrictModeError, UnsupportedFormatError
+from vanban.model import CheckReport, Document, PlanRecord, SourceFormat
 
 Reader = Callable[[str, bytes], Document]
 
@@ -78,12 +78,60 @@ def plain_text(doc: Document) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parse(source: str | Path | bytes, *, name: str | None = None, strict: bool = False) -> PlanRecord:
-    """Read and parse a plan. ``strict`` turns warnings into a :class:`StrictModeError`."""
+def to_record(doc: Document) -> PlanRecord:
+    """Parse blocks, then match the catalogue the plan answers to, when one is recognised."""
+    from vanban.check.coverage import check_record
+    from vanban.check.detect import detect_catalogue, unit_type
+    from vanban.parse.record import document_to_record
+
+    record = document_to_record(doc)
+    cat_id, _why = detect_catalogue(record)
+    if cat_id is not None:
+        from vanban.catalogue import load_catalogue
+
+        cat = load_catalogue(cat_id)
+        record, _report = check_record(record, cat, unit_type(record) or cat.unit_types[0], True)
+    return record
+
+
+def check(
+    source: str | Path | bytes,
+    *,
+    catalogue: str | None = None,
+    unit: str | None = None,
+    name: str | None = None,
+) -> tuple[PlanRecord, CheckReport, Document]:
+    """Check a plan against a criteria catalogue (detected when ``catalogue`` is None)."""
+    from vanban.catalogue import catalogue_ids, load_catalogue
+    from vanban.check.coverage import check_record
+    from vanban.check.detect import detect_catalogue, unit_type
     from vanban.parse.record import document_to_record
 
     doc = read(source, name=name)
     record = document_to_record(doc)
+    detected = catalogue is None
+    if catalogue is None:
+        catalogue, why = detect_catalogue(record)
+        if catalogue is None:
+            raise CatalogueError(
+                f"không xác định được bộ tiêu chí ({why}).",
+                path=doc.path,
+                hint="Hãy chọn bằng --catalogue: " + ", ".join(catalogue_ids()) + ".",
+            )
+    elif catalogue not in catalogue_ids():
+        raise CatalogueError(
+            f"không có bộ tiêu chí «{catalogue}».", hint="Các bộ có sẵn: " + ", ".join(catalogue_ids()) + "."
+        )
+    cat = load_catalogue(catalogue)
+    unit = unit or unit_type(record) or cat.unit_types[0]
+    enriched, report = check_record(record, cat, unit, detected)
+    return enriched, report, doc
+
+
+def parse(source: str | Path | bytes, *, name: str | None = None, strict: bool = False) -> PlanRecord:
+    """Read and parse a plan. ``strict`` turns warnings into a :class:`StrictModeError`."""
+    doc = read(source, name=name)
+    record = to_record(doc)
     if record.header.doc_type is None and not record.items and not record.legal_bases:
         raise NotAPlanError(
             "không nhận ra đây là một kế hoạch (không có tên loại, căn cứ hay nhiệm vụ nào).",

@@ -65,6 +65,7 @@ class Indicator(_Strict):
 class Criterion(_Strict):
     id: Annotated[str, Field(pattern=r"^\d+$")]
     name: Text
+    group: str | None = None  # "II. Hạ tầng kinh tế - xã hội" where the annex groups its criteria
     legal_basis: LegalBasis
     keywords: list[Text] = []
     abbreviations: list[Text] = []
@@ -218,8 +219,10 @@ def all_catalogues() -> list[Catalogue]:
     by_id = {c.id: c for c in catalogues}
     errors: list[str] = []
     for c in catalogues:
-        for field, other_field, ids in (("supersedes", "superseded_by", c.supersedes),
-                                        ("superseded_by", "supersedes", c.superseded_by)):
+        for field, other_field, ids in (
+            ("supersedes", "superseded_by", c.supersedes),
+            ("superseded_by", "supersedes", c.superseded_by),
+        ):
             for other in ids:
                 if other not in by_id:
                     errors.append(f"{FOLDER}/{c.id}.yaml: {field}: không có danh mục '{other}'")

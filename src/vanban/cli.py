@@ -77,6 +77,31 @@ def cmd_text(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from vanban.api import check
+    from vanban.check import render
+
+    _record, report, doc = check(Path(args.file), catalogue=args.catalogue, unit=args.unit_type)
+    if args.format == "json":
+        data = render.to_json(report)
+    elif args.format == "html":
+        data = render.to_html(report, doc.source_text if doc.format in ("txt", "md") else None)
+    elif args.format == "xlsx":
+        if not args.output:
+            print("vanban: định dạng xlsx cần -o TỆP.xlsx để ghi kết quả.", file=sys.stderr)
+            return 2
+        data = render.to_xlsx(report)
+    else:
+        data = render.to_text(report)
+    if args.output:
+        write_atomic(Path(args.output), data)
+        print(f"vanban: đã ghi {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    print(f"vanban: {report.summary}", file=sys.stderr)
+    return 0 if report.partial == 0 and report.missing == 0 else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vanban", description="Đọc, kiểm tra và soạn kế hoạch hành chính.")
     p.add_argument("--version", action="version", version=f"vanban {__version__}")
@@ -88,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     pp.add_argument("-o", "--output", metavar="OUT", help="tệp (hoặc thư mục, khi nhiều tệp) để ghi kết quả")
     pp.add_argument("--strict", action="store_true", help="coi mọi cảnh báo là lỗi")
     pp.set_defaults(func=cmd_parse)
+
+    pc = sub.add_parser("check", help="kiểm tra kế hoạch đã đủ các tiêu chí, nội dung của bộ tiêu chí chưa")
+    pc.add_argument("file", metavar="FILE")
+    pc.add_argument("--catalogue", metavar="ID", help="bộ tiêu chí (mặc định: tự nhận ra từ căn cứ và nội dung)")
+    pc.add_argument("--unit-type", choices=["phuong", "thi-tran", "xa"], help="loại đơn vị (mặc định: tự nhận ra)")
+    pc.add_argument("--format", choices=["text", "json", "html", "xlsx"], default="text")
+    pc.add_argument("-o", "--output", metavar="OUT")
+    pc.set_defaults(func=cmd_check)
 
     pt = sub.add_parser("text", help="lấy văn bản thuần Unicode của một tệp (bảng thành các dòng phân cách bằng tab)")
     pt.add_argument("file", metavar="FILE")

@@ -58,6 +58,12 @@ class StrictModeError(InputError):
     code = "E106"
 
 
+class CatalogueError(InputError):
+    """No catalogue given or detected, or an unknown catalogue id."""
+
+    code = "E108"
+
+
 class DataFileError(VanbanError):
     """A data file shipped with vanban (or given by the user) does not match its schema."""
 

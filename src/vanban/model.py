@@ -222,10 +222,65 @@ class Appendix(_Frozen):
 
 
 class Coverage(_Frozen):
+    """Indicator ids by status: covered (someone responsible and a deadline), partial (matched,
+    but no one responsible or no deadline), missing (no item matches)."""
+
     catalogue: str
     covered: tuple[str, ...] = ()
     partial: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+
+
+class IndicatorStatus(_Frozen):
+    id: str
+    criterion: str
+    text: str
+    status: Literal["covered", "partial", "missing"]
+    items: tuple[str, ...] = Field(default=(), description="Ids of the matching items.")
+    responsible: tuple[str, ...] = ()
+    leads: tuple[str, ...] = ()
+    deadlines: tuple[str, ...] = Field(default=(), description="Deadlines as understood (date, range or text).")
+    problems: tuple[str, ...] = Field(default=(), description="Vietnamese: what is missing.")
+    score: float | None = None
+    review: bool = False
+    sources: tuple[SourceSpan, ...] = ()
+
+
+class CriterionStatus(_Frozen):
+    id: str
+    name: str
+    status: Literal["covered", "partial", "missing"]
+    indicators: tuple[IndicatorStatus, ...]
+
+
+class Finding(_Frozen):
+    """Something to report beside coverage, e.g. a stated target below the catalogue threshold."""
+
+    code: str
+    indicator: str | None = None
+    message: str
+    source: SourceSpan | None = None
+
+
+class CheckReport(_Frozen):
+    schema_version: str = SCHEMA_VERSION
+    source: SourceInfo
+    catalogue: str
+    catalogue_title: str
+    decision: str
+    catalogue_detected: bool
+    unit_type: str | None
+    criteria: tuple[CriterionStatus, ...]
+    criteria_total: int
+    criteria_covered: int
+    indicators_total: int
+    indicators_covered: int
+    partial: int
+    missing: int
+    no_deadline: int
+    no_owner: int
+    summary: str = Field(description="One Vietnamese line, e.g. 'Đạt 9/9 tiêu chí, 52/52 nội dung'.")
+    findings: tuple[Finding, ...] = ()
 
 
 class SourceInfo(_Frozen):
@@ -252,3 +307,4 @@ class PlanRecord(_Frozen):
 
 
 Document.model_rebuild()
+CheckReport.model_rebuild()

@@ -1,0 +1,185 @@
+"""Coverage of a catalogue by a plan: per indicator covered / partial / missing, and a report."""
+
+from __future__ import annotations
+
+import re
+
+from vanban.catalogue import Catalogue
+from vanban.check.match import STRONG, explicit_ids, match_record, targets
+from vanban.model import (
+    CheckReport,
+    Coverage,
+    CriterionStatus,
+    Deadline,
+    Finding,
+    IndicatorStatus,
+    Item,
+    PlanRecord,
+)
+
+_PERCENT = re.compile(r"(?<![\d,.])(\d{1,3}(?:[.,]\d+)?)\s*%")
+_UNIT_NAMES = {"phuong": "phường", "thi-tran": "thị trấn", "xa": "xã"}
+
+
+def _deadline_text(d: Deadline) -> str:
+    if d.recurrence:
+        return d.text
+    if d.start and d.date:
+        return f"{d.start} → {d.date}"
+    return d.date or d.text
+
+
+def indicator_status(ind_id: str, crit: str, text: str, items: list[Item]) -> IndicatorStatus:
+    """The status of one catalogue entry (an indicator, or a criterion without known indicators)."""
+    strong = [it for it in items if it.match is not None and not it.match.review]
+    if not strong:
+        weak = sorted(items, key=lambda it: -(it.match.score if it.match else 0))[:1]
+        return IndicatorStatus(
+            id=ind_id,
+            criterion=crit,
+            text=text,
+            status="missing",
+            items=tuple(it.id for it in weak),
+            problems=("chưa có nội dung nào trong kế hoạch",),
+            score=weak[0].match.score if weak and weak[0].match else None,
+            review=bool(weak),
+            sources=tuple(it.source for it in weak),
+        )
+    leads = tuple(dict.fromkeys(u for it in strong for u in it.leads))
+    named = " ".join((*leads, *(u for it in strong for u in it.responsible)))
+    owners = tuple(
+        dict.fromkeys(
+            (
+                *(u for it in strong for u in it.responsible),
+                *(p.name for it in strong for p in it.people if p.name not in named),
+            )
+        )
+    )
+    deadlines = tuple(dict.fromkeys(_deadline_text(it.deadline) for it in strong if it.deadline))
+    problems = []
+    if not owners and not leads:
+        problems.append("chưa có người, đơn vị phụ trách")
+    if not deadlines:
+        problems.append("chưa có thời hạn")
+    best = max(it.match.score for it in strong if it.match is not None)
+    return IndicatorStatus(
+        id=ind_id,
+        criterion=crit,
+        text=text,
+        status="partial" if problems else "covered",
+        items=tuple(it.id for it in strong),
+        responsible=owners,
+        leads=leads,
+        deadlines=deadlines,
+        problems=tuple(problems),
+        score=best,
+        review=best < STRONG + 5,
+        sources=tuple(it.source for it in strong),
+    )
+
+
+def stated_target(text: str, unit: str) -> float | None:
+    """The percentage a plan sets for its unit type: the one written 'đối với <unit>' if the
+    text gives several, else the first one."""
+    name = _UNIT_NAMES.get(unit, unit)
+    for m in re.finditer(r"(\d{1,3}(?:[.,]\d+)?)\s*%[^%]{0,40}?đối với\s+([^),;]+)", text):
+        if m.group(2).strip().lower().startswith(name):
+            return float(m.group(1).replace(",", "."))
+    first = _PERCENT.search(text)
+    return float(first.group(1).replace(",", ".")) if first else None
+
+
+def threshold_findings(cat: Catalogue, record: PlanRecord, unit: str | None) -> list[Finding]:
+    """Stated targets below the catalogue's threshold for the unit type (6.1 at 70 % in a phường)."""
+    out: list[Finding] = []
+    if unit is None:
+        return out
+    for it in record.items:
+        if not it.indicator or it.match is None or it.match.review:
+            continue
+        ind = cat.indicator(it.indicator)
+        th = ind.thresholds.get(unit)  # type: ignore[call-overload]
+        if th is None or th.unit != "%" or th.op not in (">=", ">"):
+            continue
+        value = stated_target(it.text, unit)
+        if value is not None:
+            if value < th.value:
+                out.append(
+                    Finding(
+                        code="F001",
+                        indicator=ind.id,
+                        message=(
+                            f"Nội dung {ind.id}: chỉ tiêu kế hoạch đặt {value:g}% thấp hơn mức {th.op} {th.value:g}% "
+                            f"mà bộ tiêu chí quy định cho {_UNIT_NAMES.get(unit, unit)}."
+                        ),
+                        source=it.source,
+                    )
+                )
+    return out
+
+
+def check_record(
+    record: PlanRecord, cat: Catalogue, unit: str | None, detected: bool
+) -> tuple[PlanRecord, CheckReport]:
+    """Match, then judge every indicator; returns the enriched record and the report."""
+    matched = match_record(record, cat)
+    sections = {s.path: s.title for s in matched.sections}
+    by_target: dict[str, list[Item]] = {}
+    for it in matched.items:
+        if it.match is None:
+            continue
+        key = it.indicator or it.criterion or ""
+        by_target.setdefault(key, []).append(it)
+        # An item that names further indicators outright ("Tiêu chí 14.2 và 14.3") covers them too.
+        if not it.match.review:
+            head = sections.get(it.section, "")
+            for other in explicit_ids(f"{head} {it.text[:200]}"):
+                if other != key and other in {t.id for t in targets(cat)}:
+                    by_target.setdefault(other, []).append(it)
+    criteria: list[CriterionStatus] = []
+    for c in cat.criteria:
+        entries = [(i.id, i.text) for i in c.indicators] or [(c.id, c.name)]
+        statuses = tuple(indicator_status(eid, c.id, text, by_target.get(eid, [])) for eid, text in entries)
+        kinds = {s.status for s in statuses}
+        status = "covered" if kinds <= {"covered"} else "missing" if kinds == {"missing"} else "partial"
+        criteria.append(CriterionStatus(id=c.id, name=c.name, status=status, indicators=statuses))
+    all_ind = [s for c in criteria for s in c.indicators]
+    covered = [s.id for s in all_ind if s.status == "covered"]
+    partial = [s.id for s in all_ind if s.status == "partial"]
+    missing = [s.id for s in all_ind if s.status == "missing"]
+    no_deadline = sum("chưa có thời hạn" in s.problems for s in all_ind)
+    no_owner = sum("chưa có người, đơn vị phụ trách" in s.problems for s in all_ind)
+    crit_ok = sum(c.status == "covered" for c in criteria)
+    crit_total = len(criteria)
+    summary = f"Đạt {crit_ok}/{crit_total} tiêu chí, {len(covered)}/{len(all_ind)} nội dung"
+    extras = []
+    if missing:
+        extras.append(f"{len(missing)} nội dung chưa có trong kế hoạch")
+    if no_owner:
+        extras.append(f"{no_owner} nội dung chưa có người phụ trách")
+    if no_deadline:
+        extras.append(f"{no_deadline} nội dung chưa có thời hạn")
+    if extras:
+        summary += "; " + "; ".join(extras)
+    coverage = Coverage(catalogue=cat.id, covered=tuple(covered), partial=tuple(partial), missing=tuple(missing))
+    enriched = matched.model_copy(update={"coverage": coverage})
+    report = CheckReport(
+        source=record.source,
+        catalogue=cat.id,
+        catalogue_title=cat.title,
+        decision=cat.decision,
+        catalogue_detected=detected,
+        unit_type=unit,
+        criteria=tuple(criteria),
+        criteria_total=crit_total,
+        criteria_covered=crit_ok,
+        indicators_total=len(all_ind),
+        indicators_covered=len(covered),
+        partial=len(partial),
+        missing=len(missing),
+        no_deadline=no_deadline,
+        no_owner=no_owner,
+        summary=summary,
+        findings=tuple(threshold_findings(cat, enriched, unit)),
+    )
+    return enriched, report

@@ -1,0 +1,188 @@
+"""Match a plan's items to the entries of a criteria catalogue.
+
+Evidence, strongest first:
+
+* the texts — keys from :func:`vanban.check.textkey.text_key` compared with rapidfuzz's
+  token-set ratio and a syllable F1 (so a short restatement can still match a long indicator);
+* the criterion the item sits under — its section heading or criterion cell, compared with the
+  catalogue's criterion names (seed 000 writes "Tiêu chí số 7" where it means 5: names win);
+* the plan's own numbering ("2.3"), as a small bonus only: plans number wrongly (seed 000's
+  "2." for 2.2) or locally (seed 001's "1., 2." inside each criterion).
+
+Items and indicators are paired greedily, best score first, one item per indicator; items left
+over may join an indicator that already has one. Pairs under ``STRONG`` are flagged for review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from vanban.catalogue import Catalogue, Criterion
+from vanban.check.textkey import syllables, text_key
+from vanban.model import CriterionMatch, Item, PlanRecord, Section
+
+STRONG = 62.0  # a pair this good is coverage
+WEAK = 48.0  # a pair this good is worth showing for review
+_CRIT_NO = re.compile(r"^\W*(?:tiêu chí\s*(?:số)?\s*)?(\d{1,2})\b", re.I)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an item can cover: an indicator, or a criterion whose indicators are not known."""
+
+    id: str
+    criterion: str
+    texts: tuple[str, ...]
+    is_indicator: bool = True
+
+
+def targets(cat: Catalogue) -> list[Target]:
+    out: list[Target] = []
+    for c in cat.criteria:
+        if c.indicators:
+            out += [Target(i.id, c.id, (i.text, *i.examples[:2])) for i in c.indicators]
+        else:
+            out.append(Target(c.id, c.id, (c.name, *c.examples[:2]), is_indicator=False))
+    return out
+
+
+_EXPLICIT = re.compile(
+    r"(?:tiêu chí|chỉ tiêu|nội dung)\s*(?:số\s*)?(\d{1,2}(?:\.\d{1,2})?)((?:\s*(?:,|và)\s*\d{1,2}\.\d{1,2})*)", re.I
+)
+
+
+def explicit_ids(text: str) -> list[str]:
+    """Indicator or criterion ids a text names outright: 'Tiêu chí 14.2 và 14.3' → ['14.2', '14.3']."""
+    out: list[str] = []
+    for m in _EXPLICIT.finditer(text):
+        out.append(m.group(1))
+        out += re.findall(r"\d{1,2}\.\d{1,2}", m.group(2))
+    return out
+
+
+@dataclass(frozen=True)
+class Pair:
+    item: int  # index into record.items
+    indicator: str
+    score: float
+    method: str
+
+
+def text_score(a: str, b: str) -> float:
+    """0–100 similarity of two texts' keys: the mean of token-set ratio and syllable F1."""
+    ka, kb = text_key(a), text_key(b)
+    if not ka or not kb:
+        return 0.0
+    sa, sb = syllables(ka), syllables(kb)
+    common = len(sa & sb)
+    f1 = 0.0 if not common else 2 * common / (len(sa) + len(sb))
+    return 0.5 * fuzz.token_set_ratio(ka, kb) + 50.0 * f1
+
+
+def _criterion_of(
+    item: Item, sections: dict[tuple[str, ...], Section], cat: Catalogue
+) -> tuple[Criterion | None, float]:
+    """The catalogue criterion an item sits under, and how sure (0–100)."""
+    heads: list[str] = []
+    if item.section:
+        sec = sections.get(item.section)
+        heads.append(sec.title if sec else item.section[-1])
+        for i in range(len(item.section) - 1, 0, -1):
+            parent = sections.get(item.section[:i])
+            if parent:
+                heads.append(parent.title)
+    best: tuple[Criterion | None, float] = (None, 0.0)
+    for head in heads[:3]:
+        name = _CRIT_NO.sub("", head).strip(" :.")
+        for c in cat.criteria:
+            s = max(fuzz.token_set_ratio(text_key(name), text_key(c.name)), 0.0) if name else 0.0
+            if s > best[1]:
+                best = (c, s)
+        if best[1] >= 85:
+            return best
+    if best[1] < 70:
+        m = _CRIT_NO.match(heads[0]) if heads else None
+        if m and any(c.id == m.group(1) for c in cat.criteria):
+            return cat.criterion(m.group(1)), 60.0
+    return best
+
+
+def score_pairs(record: PlanRecord, cat: Catalogue) -> list[Pair]:
+    sections = {s.path: s for s in record.sections}
+    pairs: list[Pair] = []
+    all_targets = targets(cat)
+    for i, item in enumerate(record.items):
+        crit, sure = _criterion_of(item, sections, cat)
+        label = (item.label or "").strip(".")
+        head = sections[item.section].title if item.section in sections else " ".join(item.section)
+        named = set(explicit_ids(f"{head} {item.text[:200]}"))
+        for t in all_targets:
+            if crit is not None and sure >= 70 and t.criterion != crit.id and t.id not in named:
+                continue  # the item's criterion is known: only its entries compete
+            s = max(text_score(item.text, x) for x in t.texts)
+            method = "text"
+            if crit is not None and t.criterion == crit.id:
+                s += 6.0
+                method += "+criterion"
+            if label and (label == t.id or (crit and f"{crit.id}.{label}" == t.id)):
+                s += 8.0
+                method += "+numbering"
+            if t.id in named:
+                s += 20.0
+                method += "+named"
+            if s >= WEAK:
+                pairs.append(Pair(i, t.id, min(s, 100.0), method))
+    return pairs
+
+
+def assign(pairs: list[Pair]) -> dict[int, Pair]:
+    """Best pairs first, one item per indicator; leftover items may share an indicator."""
+    chosen: dict[int, Pair] = {}
+    taken: set[str] = set()
+    ordered = sorted(pairs, key=lambda p: (-p.score, p.item))
+    for p in ordered:
+        if p.item not in chosen and p.indicator not in taken and p.score >= STRONG:
+            chosen[p.item] = p
+            taken.add(p.indicator)
+    for p in ordered:
+        if p.item not in chosen:
+            chosen[p.item] = p
+    return chosen
+
+
+def match_record(record: PlanRecord, cat: Catalogue) -> PlanRecord:
+    """The record with ``items[].criterion/indicator/match`` filled from the catalogue."""
+    chosen = assign(score_pairs(record, cat))
+    indicator_ids = {t.id for t in targets(cat) if t.is_indicator}
+    items = list(record.items)
+    for i, p in chosen.items():
+        items[i] = items[i].model_copy(
+            update={
+                "criterion": p.indicator.split(".")[0],
+                "indicator": p.indicator if p.indicator in indicator_ids else None,
+                "match": CriterionMatch(
+                    catalogue=cat.id,
+                    criterion=p.indicator.split(".")[0],
+                    indicator=p.indicator if p.indicator in indicator_ids else None,
+                    score=round(p.score, 1),
+                    method=p.method,
+                    review=p.score < STRONG,
+                ),
+            }
+        )
+    return record.model_copy(update={"items": tuple(items)})
+
+
+def rank_indicators(text: str, cat: Catalogue) -> list[tuple[str, float]]:
+    """Every indicator of ``cat`` scored against one sentence, best first (no context used)."""
+    scored = [(t.id, max(text_score(text, x) for x in t.texts)) for t in targets(cat) if t.is_indicator]
+    return sorted(scored, key=lambda p: -p[1])
+
+
+def rank_criteria(text: str, cat: Catalogue) -> list[tuple[str, float]]:
+    """Every criterion scored against one sentence by its name and examples, best first."""
+    scored = [(c.id, max(text_score(text, t) for t in (c.name, *c.examples[:2]))) for c in cat.criteria]
+    return sorted(scored, key=lambda p: -p[1])

@@ -120,10 +120,19 @@ def test_deletions_from_seed0_are_reported_missing(
     assert main(["check", str(f)]) == 1
 
 
+# Lines to delete per indicator: its appendix rows, then the body bullets that restate it.
 SEED1_ROWS = {
     "1.5": ("\t5. Quản lý, khai thác, sử dụng hiệu quả", "\tphục vụ lợi ích công cộng; không có trường hợp lấn"),
     "4.2": ("\t2. Không để xảy ra các hoạt động phá hoại",),
     "2.6": ("\t6. Tỷ lệ đường phố chính được chiếu sáng.",),
+}
+SEED1_BODY = {
+    "1.5": (
+        "- Quản lý, khai thác, sử dụng hiệu quả các công trình công cộng phục vụ lợi ích công cộng.",
+        " - Quản lý đất công, không có trường hợp lấn chiếm",
+    ),
+    "4.2": ("- Không để xảy ra các hoạt động phá hoại các mục tiêu",),
+    "2.6": ("- 100% tuyến đường, phố, ngõ được lắp đặt hệ thống chiếu sáng.",),
 }
 
 
@@ -139,10 +148,20 @@ def test_deletions_from_seed1_appendix_are_reported_missing(
     tmp_path: Path, crit: bool, rows: tuple[str, ...], missing: set[str]
 ) -> None:
     f = tmp_path / "draft.txt"
-    f.write_text(seed1_without(crit, tuple(line for r in rows for line in SEED1_ROWS[r])), encoding="utf-8")
+    lines = tuple(line for r in rows for line in (*SEED1_ROWS[r], *SEED1_BODY[r]))
+    f.write_text(seed1_without(crit, lines), encoding="utf-8")
     _, report, _ = check(f)
     got = {i for i, st in _statuses(report).items() if st == "missing"}
     assert got == missing
+
+
+def test_an_indicator_only_restated_in_the_body_is_partial(tmp_path: Path) -> None:
+    f = tmp_path / "draft.txt"
+    f.write_text(seed1_without(False, SEED1_ROWS["4.2"]), encoding="utf-8")
+    _, report, _ = check(f)
+    s = {s.id: s for c in report.criteria for s in c.indicators}["4.2"]
+    assert s.status == "partial" and s.problems[0] == "chỉ được nêu trong phần nội dung"
+    assert "phá hoại các mục tiêu" in s.sources[0].text
 
 
 def test_seed4_detects_ntm_nang_cao_and_its_unmet_indicators() -> None:

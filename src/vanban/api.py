@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from vanban.errors import CatalogueError, EmptyFileError, NotAPlanError, StrictModeError, UnsupportedFormatError
-from vanban.model import CheckReport, Document, PlanRecord, SourceFormat
+from vanban.model import CheckReport, Document, PlanRecord, SourceFormat, SourceSpan
 
 Reader = Callable[[str, bytes], Document]
 
@@ -78,6 +78,20 @@ def plain_text(doc: Document) -> str:
     return "\n".join(lines) + "\n"
 
 
+def body_mentions(doc: Document, record: PlanRecord) -> list[tuple[str, SourceSpan]]:
+    """Body sentences (paragraphs, list items) that are part of no task, with their spans."""
+    from vanban.parse.closing import closing_start
+    from vanban.parse.header import header_end
+
+    used = [(it.source.start, it.source.end) for it in record.items]
+    start = header_end(doc)
+    out: list[tuple[str, SourceSpan]] = []
+    for b in doc.blocks[start : closing_start(doc, start)]:
+        if b.table is None and not any(s <= b.start < e for s, e in used):
+            out.append((b.text.lstrip("-+*• "), doc.span(b)))
+    return out
+
+
 def to_record(doc: Document) -> PlanRecord:
     """Parse blocks, then match the catalogue the plan answers to, when one is recognised."""
     from vanban.check.coverage import check_record
@@ -90,7 +104,8 @@ def to_record(doc: Document) -> PlanRecord:
         from vanban.catalogue import load_catalogue
 
         cat = load_catalogue(cat_id)
-        record, _report = check_record(record, cat, unit_type(record) or cat.unit_types[0], True)
+        unit = unit_type(record) or cat.unit_types[0]
+        record, _report = check_record(record, cat, unit, True, body_mentions(doc, record))
     return record
 
 
@@ -124,7 +139,7 @@ def check(
         )
     cat = load_catalogue(catalogue)
     unit = unit or unit_type(record) or cat.unit_types[0]
-    enriched, report = check_record(record, cat, unit, detected)
+    enriched, report = check_record(record, cat, unit, detected, body_mentions(doc, record))
     return enriched, report, doc
 
 

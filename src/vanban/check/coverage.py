@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from vanban.catalogue import Catalogue
-from vanban.check.match import STRONG, explicit_ids, match_record, targets
+from vanban.check.match import STRONG, explicit_ids, match_record, targets, text_score
 from vanban.model import (
     CheckReport,
     Coverage,
@@ -15,6 +16,7 @@ from vanban.model import (
     IndicatorStatus,
     Item,
     PlanRecord,
+    SourceSpan,
 )
 
 _PERCENT = re.compile(r"(?<![\d,.])(\d{1,3}(?:[.,]\d+)?)\s*%")
@@ -89,6 +91,12 @@ def stated_target(text: str, unit: str) -> float | None:
     return float(first.group(1).replace(",", ".")) if first else None
 
 
+def _with_mention(status: IndicatorStatus, mentions: Sequence[tuple[str, SourceSpan]]) -> IndicatorStatus:
+    if status.status != "missing" or not mentions:
+        return status
+    return mention_status(status.id, status.criterion, status.text, mentions) or status
+
+
 def threshold_findings(cat: Catalogue, record: PlanRecord, unit: str | None) -> list[Finding]:
     """Stated targets below the catalogue's threshold for the unit type (6.1 at 70 % in a phường)."""
     out: list[Finding] = []
@@ -118,10 +126,46 @@ def threshold_findings(cat: Catalogue, record: PlanRecord, unit: str | None) -> 
     return out
 
 
+MENTION = 78.0  # a body sentence this close to an indicator restates it
+
+
+def mention_status(
+    ind_id: str, crit: str, text: str, mentions: Sequence[tuple[str, SourceSpan]]
+) -> IndicatorStatus | None:
+    """An indicator no task covers, but that a body sentence restates ('100% tuyến đường, phố, ngõ
+    được lắp đặt hệ thống chiếu sáng'): partial coverage, with no one assigned and no deadline."""
+    best: tuple[float, SourceSpan | None] = (0.0, None)
+    for sentence, span in mentions:
+        if len(sentence) >= 25:
+            sc = text_score(sentence, text)
+            if sc > best[0]:
+                best = (sc, span)
+    if best[0] < MENTION or best[1] is None:
+        return None
+    return IndicatorStatus(
+        id=ind_id,
+        criterion=crit,
+        text=text,
+        status="partial",
+        problems=("chỉ được nêu trong phần nội dung", "chưa có người, đơn vị phụ trách", "chưa có thời hạn"),
+        score=round(best[0], 1),
+        review=best[0] < MENTION + 8,
+        sources=(best[1],),
+    )
+
+
 def check_record(
-    record: PlanRecord, cat: Catalogue, unit: str | None, detected: bool
+    record: PlanRecord,
+    cat: Catalogue,
+    unit: str | None,
+    detected: bool,
+    mentions: Sequence[tuple[str, SourceSpan]] = (),
 ) -> tuple[PlanRecord, CheckReport]:
-    """Match, then judge every indicator; returns the enriched record and the report."""
+    """Match, then judge every indicator; returns the enriched record and the report.
+
+    ``mentions`` are body sentences that belong to no task; they can show an indicator is at
+    least named (partial) when no task covers it.
+    """
     matched = match_record(record, cat)
     sections = {s.path: s.title for s in matched.sections}
     by_target: dict[str, list[Item]] = {}
@@ -139,7 +183,9 @@ def check_record(
     criteria: list[CriterionStatus] = []
     for c in cat.criteria:
         entries = [(i.id, i.text) for i in c.indicators] or [(c.id, c.name)]
-        statuses = tuple(indicator_status(eid, c.id, text, by_target.get(eid, [])) for eid, text in entries)
+        statuses = tuple(
+            _with_mention(indicator_status(eid, c.id, text, by_target.get(eid, [])), mentions) for eid, text in entries
+        )
         kinds = {s.status for s in statuses}
         status = "covered" if kinds <= {"covered"} else "missing" if kinds == {"missing"} else "partial"
         criteria.append(CriterionStatus(id=c.id, name=c.name, status=status, indicators=statuses))

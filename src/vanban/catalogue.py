@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from vanban.datafiles import read_yaml
+from vanban.datafiles import load_yaml_text, read_yaml
 from vanban.errors import DataFileError
 
 FOLDER = "catalogues"
@@ -207,7 +207,7 @@ def load_catalogue_file(path: str | Path) -> Catalogue:
     """A catalogue from a YAML file outside the package (e.g. a provincial set), validated the same way."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml_text(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         raise DataFileError(str(path), [str(e)]) from e
     return validate_catalogue_data(raw, str(path))

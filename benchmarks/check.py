@@ -1,0 +1,77 @@
+"""Catalogue load and coverage matching speed.
+
+    .venv/bin/python benchmarks/check.py
+
+Goals (issue 3): catalogue load < 50 ms; matching a 52-indicator plan < 100 ms after warm-up.
+"Warm-up" loads underthesea and segments the catalogue once; two figures are printed for the
+plan itself: a new plan (its sentences never seen, only the catalogue warm) and the same plan
+checked again (every sentence key cached).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from vanban.api import read  # noqa: E402
+from vanban.catalogue import catalogue_ids, load_catalogue  # noqa: E402
+from vanban.check.coverage import check_record  # noqa: E402
+from vanban.check.match import targets  # noqa: E402
+from vanban.check.textkey import text_key  # noqa: E402
+from vanban.parse.record import document_to_record  # noqa: E402
+
+
+def ms(fn: object, repeat: int = 5) -> float:
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()  # type: ignore[operator]
+        runs.append((time.perf_counter() - t) * 1000)
+    return statistics.median(runs)
+
+
+def main() -> int:
+    for cid in catalogue_ids():
+
+        def load(cid: str = cid) -> None:
+            load_catalogue.cache_clear()
+            load_catalogue(cid)
+
+        print(f"catalogue load {cid:12} {ms(load):6.1f} ms")
+    cat = load_catalogue("dtvm-2022")
+    t = time.perf_counter()
+    for tg in targets(cat):
+        for x in tg.texts:
+            text_key(x)
+    print(f"warm-up (underthesea import + catalogue keys): {(time.perf_counter() - t) * 1000:.0f} ms")
+    catalogue_keys = {x for tg in targets(cat) for x in tg.texts}
+    for seed in ("000_9f388ce2cba106c8.txt", "001_377a1ae89155c130.txt"):
+        record = document_to_record(read(ROOT / "corpus/seeds" / seed))
+
+        def fresh(record: object = record) -> None:
+            text_key.cache_clear()
+            for x in catalogue_keys:
+                text_key(x)
+            t0 = time.perf_counter()
+            check_record(record, cat, "phuong", True)  # type: ignore[arg-type]
+            fresh.last = (time.perf_counter() - t0) * 1000  # type: ignore[attr-defined]
+
+        runs = []
+        for _ in range(3):
+            fresh()
+            runs.append(fresh.last)  # type: ignore[attr-defined]
+        again = ms(lambda record=record: check_record(record, cat, "phuong", True))
+        print(
+            f"match {seed}: {len(record.items)} items × 52 indicators: new plan {statistics.median(runs):.0f} ms, "
+            f"same plan again {again:.0f} ms"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

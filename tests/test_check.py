@@ -47,7 +47,7 @@ def test_seed0_summary_and_owners() -> None:
     s = {s.id: s for c in report.criteria for s in c.indicators}
     assert s["6.1"].responsible[:1] == ("CSLĐ - XH",) and "Vũ Thị Tư" in s["6.1"].responsible
     assert s["1.3"].deadlines == ("theo gia đoạn lộ trình",)
-    assert s["2.2"].deadlines == ("2023-06-30",)
+    assert s["2.2"].deadlines == ("30/6/2023",)
 
 
 def test_seed1_reports_the_four_rows_whose_deadline_cell_was_lost() -> None:
@@ -57,7 +57,7 @@ def test_seed1_reports_the_four_rows_whose_deadline_cell_was_lost() -> None:
     assert report.summary == "Đạt 7/9 tiêu chí, 48/52 nội dung; 4 nội dung chưa có thời hạn"
     s = {s.id: s for c in report.criteria for s in c.indicators}
     assert s["2.1"].leads == ("Đ/c Tỉnh PCT UBND",) and s["2.1"].responsible[0] == "Đ/c Quế"
-    assert s["8.4"].deadlines == ("2023-05-31",)
+    assert s["8.4"].deadlines == ("31/5/2023",)
 
 
 def _cut(text: str, start: str, stop: str) -> str:

@@ -23,12 +23,18 @@ _PERCENT = re.compile(r"(?<![\d,.])(\d{1,3}(?:[.,]\d+)?)\s*%")
 _UNIT_NAMES = {"phuong": "phường", "thi-tran": "thị trấn", "xa": "xã"}
 
 
+def vn_date(iso: str) -> str:
+    """'2023-06-30' → '30/6/2023', '2023-03' → '3/2023' (as plans write dates)."""
+    parts = [int(p) for p in iso.split("-")]
+    return "/".join(str(p) for p in reversed(parts))
+
+
 def _deadline_text(d: Deadline) -> str:
-    if d.recurrence:
+    if d.recurrence or not d.date:
         return d.text
-    if d.start and d.date:
-        return f"{d.start} → {d.date}"
-    return d.date or d.text
+    if d.start:
+        return f"{vn_date(d.start)} – {vn_date(d.date)}"
+    return vn_date(d.date)
 
 
 def indicator_status(ind_id: str, crit: str, text: str, items: list[Item]) -> IndicatorStatus:

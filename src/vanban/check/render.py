@@ -11,6 +11,7 @@ from jinja2 import Environment, select_autoescape
 from vanban.model import CheckReport
 
 STATUS_VI = {"covered": "Đạt", "partial": "Chưa đủ", "missing": "Thiếu"}
+UNIT_VI = {"phuong": "phường", "thi-tran": "thị trấn", "xa": "xã"}
 
 
 def to_json(report: CheckReport) -> bytes:
@@ -22,7 +23,7 @@ def to_text(report: CheckReport) -> bytes:
         f"Kế hoạch: {report.source.path}",
         f"Bộ tiêu chí: {report.catalogue_title} ({report.decision})"
         + ("" if report.catalogue_detected else " — chọn theo tham số --catalogue"),
-        f"Loại đơn vị: {report.unit_type or 'không rõ'}",
+        f"Loại đơn vị: {UNIT_VI.get(report.unit_type or '', 'không rõ')}",
         report.summary,
         "",
     ]
@@ -51,7 +52,8 @@ def to_html(report: CheckReport, source_text: str | None = None) -> bytes:
     def line_of(offset: int) -> int:
         return source_text.count("\n", 0, offset) + 1 if source_text is not None else 0
 
-    html = template.render(r=report, status=STATUS_VI, lines=lines, line_of=line_of)
+    unit = UNIT_VI.get(report.unit_type or "", "không rõ")
+    html = template.render(r=report, status=STATUS_VI, unit=unit, lines=lines, line_of=line_of)
     return html.encode("utf-8")
 
 

@@ -102,6 +102,48 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.partial == 0 and report.missing == 0 else 1
 
 
+def _criterion_names(record: PlanRecord) -> dict[str, str]:
+    from vanban.catalogue import catalogue_ids, load_catalogue
+
+    cat_id = record.coverage.catalogue if record.coverage else None
+    if cat_id and cat_id in catalogue_ids():
+        return {c.id: c.name for c in load_catalogue(cat_id).criteria}
+    return {}
+
+
+def _write_plan(record: PlanRecord, args: argparse.Namespace) -> int:
+    from vanban.generate.plan import write_plan
+
+    template = Path(args.template) if getattr(args, "template", None) else None
+    for path in write_plan(
+        record, Path(args.output), template=template, pdf=args.pdf, criterion_names=_criterion_names(record)
+    ):
+        print(f"vanban: đã ghi {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from vanban.api import parse
+    from vanban.generate.draft import load_record
+
+    src = Path(args.record)
+    record = load_record(src) if src.suffix.lower() in (".json", ".yaml", ".yml") else parse(src)
+    return _write_plan(record, args)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from vanban.catalogue import catalogue_ids, load_catalogue
+    from vanban.errors import CatalogueError
+    from vanban.generate.draft import new_record
+
+    if args.catalogue not in catalogue_ids():
+        raise CatalogueError(
+            f"không có bộ tiêu chí «{args.catalogue}».", hint="Các bộ có sẵn: " + ", ".join(catalogue_ids()) + "."
+        )
+    record = new_record(load_catalogue(args.catalogue), args.unit, args.year)
+    return _write_plan(record, args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vanban", description="Đọc, kiểm tra và soạn kế hoạch hành chính.")
     p.add_argument("--version", action="version", version=f"vanban {__version__}")
@@ -121,6 +163,23 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("--format", choices=["text", "json", "html", "xlsx"], default="text")
     pc.add_argument("-o", "--output", metavar="OUT")
     pc.set_defaults(func=cmd_check)
+
+    pg = sub.add_parser("generate", help="soạn kế hoạch DOCX (và PDF) theo thể thức NĐ 30/2020 từ một bản ghi")
+    pg.add_argument("record", metavar="RECORD", help="bản ghi .json/.yaml (hoặc một tệp kế hoạch để đọc rồi soạn lại)")
+    pg.add_argument("-o", "--output", metavar="OUT.docx", required=True)
+    pg.add_argument("--template", metavar="T.docx", help="mẫu DOCX riêng (kiểm tra theo danh mục trường)")
+    pg.add_argument("--pdf", action="store_true", help="xuất thêm PDF bằng LibreOffice")
+    pg.set_defaults(func=cmd_generate)
+
+    pn = sub.add_parser("new", help="soạn dự thảo kế hoạch đủ mọi tiêu chí, nội dung của bộ tiêu chí")
+    pn.add_argument("--catalogue", required=True, metavar="ID")
+    pn.add_argument("--unit", required=True, help="tên đơn vị, ví dụ «phường Giang Biên»")
+    pn.add_argument("--unit-type", choices=["phuong", "thi-tran", "xa"])
+    pn.add_argument("--year", type=int, required=True)
+    pn.add_argument("-o", "--output", metavar="OUT.docx", required=True)
+    pn.add_argument("--template", metavar="T.docx")
+    pn.add_argument("--pdf", action="store_true")
+    pn.set_defaults(func=cmd_new)
 
     pt = sub.add_parser("text", help="lấy văn bản thuần Unicode của một tệp (bảng thành các dòng phân cách bằng tab)")
     pt.add_argument("file", metavar="FILE")

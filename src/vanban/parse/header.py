@@ -16,7 +16,7 @@ from vanban.parse.vocab import vocab
 
 _QUOC_HIEU = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc", re.I)
 _PLACE_DATE = re.compile(r"^(?P<place>[^,]{2,60}?)\s*,\s*ngày\b", re.I)
-_RULE = re.compile(r"^[\s\-–_=.*…]+$")
+_RULE = re.compile(r"^[\s\-–—_=.*…\u2500-\u257f]+$")
 _BODY_START = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|I\.|A\.|1\.)\s", re.I)
 _CAPTION = re.compile(r"^\W*kèm theo\s+(?:kế hoạch|quyết định)\b", re.I)
 _INFERRED_ISSUER = re.compile(
@@ -69,7 +69,9 @@ def parse_header(doc: Document) -> tuple[Header, list[Diagnostic]]:
         if pd and "date" not in sources:
             d = find_date(t)
             if d:
-                fields["place"] = pd.group("place").strip()
+                place = pd.group("place").strip()
+                # A draft may leave the place blank ("……, ngày … tháng 3 năm 2023").
+                fields["place"] = place if re.search(r"\w", place) else None
                 fields["date"] = d[0]
                 sources["date"] = ln.span(doc)
                 continue

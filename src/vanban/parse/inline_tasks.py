@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from vanban.model import Block, Deadline, Document, Item, Person
 from vanban.parse.deadline import find_deadline, parse_deadline
 from vanban.parse.outline import block_label, is_heading
-from vanban.parse.people import people_in, split_units
+from vanban.parse.people import named_people, people_in, split_units
 from vanban.parse.vocab import inline_field_rx, vocab
 
 _SUBLABEL = re.compile(r"^[\W]*[^.]{0,40}:\W*$")  # "Nội dung cần thực hiện:"
@@ -88,6 +88,8 @@ def _apply(d: _Draft, role: str, value: str, plan_year: int | None) -> None:
         d.coordinating.extend(split_units(value))
     elif role == "result":
         d.result.append(value)
+    elif role == "people":
+        d.people.extend(named_people(value))
     else:
         assign_responsible(d, value)
 

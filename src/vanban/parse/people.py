@@ -76,3 +76,17 @@ def people_in(text: str) -> list[Person]:
             if is_person_name(part):
                 found.append(Person(name=part))
     return found
+
+
+_NAME_POSITION = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<position>[^()]+)\)$")
+
+
+def named_people(text: str) -> list[Person]:
+    """'Nguyễn Hoàng Chương (CCĐC - XD); Vũ Thị Tư' → people with their positions."""
+    out: list[Person] = []
+    for part in re.split(r"\s*[;\n]\s*", text.strip().rstrip(".")):
+        m = _NAME_POSITION.match(part.strip())
+        name, pos = (m.group("name").strip(), m.group("position").strip()) if m else (part.strip(), None)
+        if name:
+            out.append(Person(name=name, position=pos))
+    return out

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from vanban.model import Block, Deadline, Document, Item, Person, SourceSpan
 from vanban.parse.deadline import parse_deadline
-from vanban.parse.people import is_person_name, people_in, split_units
+from vanban.parse.people import is_person_name, named_people, people_in, split_units
 from vanban.parse.vocab import column_role_rxs
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.:)]\s*(?=\S)")
@@ -287,7 +287,8 @@ def _item(doc: Document, table: int, d: _Draft, plan_year: int | None) -> Item:
     people: list[Person] = people_in(leads_text) + people_in(resp_text)
     for name_text in f.get("people", []):
         pos = " ".join(f.get("position", [])) or None
-        people += [Person(name=n, position=pos) for n in split_units(name_text) if is_person_name(n)]
+        # "Nguyễn Hoàng Chương (CCĐC - XD); Quế" — a position in brackets, else the position column.
+        people += [p if p.position else p.model_copy(update={"position": pos}) for p in named_people(name_text)]
     deadline: Deadline | None = None
     if f.get("deadline"):
         text = " ".join(f["deadline"])

@@ -1,0 +1,1 @@
+"""Writing plans: DOCX/PDF from a record, new drafts, rollover, NĐ 30 lint."""

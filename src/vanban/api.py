@@ -82,13 +82,22 @@ def body_mentions(doc: Document, record: PlanRecord) -> list[tuple[str, SourceSp
     """Body sentences (paragraphs, list items) that are part of no task, with their spans."""
     from vanban.parse.closing import closing_start
     from vanban.parse.header import header_end
+    from vanban.parse.outline import block_label, is_heading
 
     used = [(it.source.start, it.source.end) for it in record.items]
+    # A plan that lists its tasks in the body and assigns them in an appendix table repeats them.
+    task_texts = {it.text.casefold() for it in record.items}
     start = header_end(doc)
     out: list[tuple[str, SourceSpan]] = []
     for b in doc.blocks[start : closing_start(doc, start)]:
-        if b.table is None and not any(s <= b.start < e for s, e in used):
-            out.append((b.text.lstrip("-+*• "), doc.span(b)))
+        if is_heading(b, block_label(b.text)):
+            continue  # a heading names a topic; it does not restate an indicator
+        text = b.text.lstrip("-+*• ")
+        label = block_label(text)
+        if label is not None and text[label.end :].casefold() in task_texts:
+            continue
+        if b.table is None and not any(s <= b.start < e for s, e in used) and text.casefold() not in task_texts:
+            out.append((text, doc.span(b)))
     return out
 
 

@@ -32,14 +32,22 @@ def detect_catalogue(record: PlanRecord) -> tuple[str | None, str]:
                 if cat_id == "ntm-2022" and "nang cao" in text:
                     cat_id = "ntm-nc-2022"
                 return _in_force(cat_id, year), f"căn cứ Quyết định {number}/{lb.symbol}"
-    dtvm = len(re.findall(r"do thi van minh|van minh do thi", text))
-    ntm_nc = len(re.findall(r"nong thon moi nang cao|ntm nang cao", text))
-    ntm = len(re.findall(r"nong thon moi|\bntm\b", text))
-    if dtvm and dtvm >= ntm:
+    # Vocabulary counts when the title names the set, or the text does so again and again:
+    # a campaign name quoted once ("Toàn dân đoàn kết xây dựng nông thôn mới, đô thị văn minh")
+    # does not make a plan answer to a criteria set.
+    title = fold(record.header.title or "")
+
+    def weight(pattern: str) -> int:
+        return len(re.findall(pattern, text)) + (3 if re.search(pattern, title) else 0)
+
+    dtvm = weight(r"do thi van minh|van minh do thi")
+    ntm_nc = weight(r"nong thon moi nang cao|ntm nang cao")
+    ntm = weight(r"nong thon moi|\bntm\b")
+    if dtvm >= 3 and dtvm >= ntm:
         return "dtvm-2022", "nói đến «đô thị văn minh»"
-    if ntm_nc:
+    if ntm >= 3 and ntm_nc:
         return _in_force("ntm-nc-2022", year), "nói đến «nông thôn mới nâng cao»"
-    if ntm:
+    if ntm >= 3:
         return _in_force("ntm-2022", year), "nói đến «nông thôn mới»"
     return None, "không thấy căn cứ hay từ ngữ của bộ tiêu chí nào"
 

@@ -97,13 +97,23 @@ def _criterion_of(
     best: tuple[Criterion | None, float] = (None, 0.0)
     for head in heads[:3]:
         name = _CRIT_NO.sub("", head).strip(" :.")
+        number = _CRIT_NO.match(head)
         for c in cat.criteria:
-            s = max(fuzz.token_set_ratio(text_key(name), text_key(c.name)), 0.0) if name else 0.0
+            if not name:
+                continue
+            a, b = text_key(name), text_key(c.name)
+            # Set ratio alone calls "Chất lượng môi trường sống" a perfect "Môi trường" (a subset);
+            # the sort ratio penalises the extra words, and the heading's own number breaks ties.
+            s = 0.5 * fuzz.token_set_ratio(a, b) + 0.5 * fuzz.token_sort_ratio(a, b)
+            if number and number.group(1) == c.id:
+                s = min(100.0, s + 15)
             if s > best[1]:
                 best = (c, s)
         if best[1] >= 85:
             return best
-    if best[1] < 70:
+    if 45 <= best[1] < 70:
+        # A number helps only a heading that is about a criterion at all ("4. An ninh trật tự
+        # đô thị."); "1. Công chức Văn hóa - Xã hội" numbers an office, not criterion 1.
         m = _CRIT_NO.match(heads[0]) if heads else None
         if m and any(c.id == m.group(1) for c in cat.criteria):
             return cat.criterion(m.group(1)), 60.0
@@ -127,7 +137,10 @@ def score_pairs(record: PlanRecord, cat: Catalogue) -> list[Pair]:
             if crit is not None and t.criterion == crit.id:
                 s += 6.0
                 method += "+criterion"
-            if label and (label == t.id or (crit and f"{crit.id}.{label}" == t.id)):
+            if label and label == t.id and "." in label:
+                s += 15.0  # the full code written out ("18.1.") names the indicator
+                method += "+numbering"
+            elif label and (label == t.id or (crit and f"{crit.id}.{label}" == t.id)):
                 s += 8.0
                 method += "+numbering"
             if t.id in named:

@@ -33,7 +33,6 @@ from vanban.model import Item, PlanRecord
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_TEMPLATE = ROOT / "templates" / "ke-hoach.docx"
 BLANK = "…"
-_LEADING_NUMBER = re.compile(r"^\W*(?:\d+\.?)+\s*")
 
 
 class TemplateError(VanbanError):
@@ -81,27 +80,27 @@ def _recipients(record: PlanRecord) -> list[str]:
 
 
 def _groups(record: PlanRecord, names: dict[str, str]) -> list[tuple[str, list[Item]]]:
-    """Items grouped by criterion (catalogue names) or by the section they came from."""
+    """Consecutive items under the same criterion (a strong catalogue match) or section, in the
+    plan's own order: the appendix keeps the order of the tasks."""
     sections = {s.path: s.title for s in record.sections}
-    groups: dict[str, list[Item]] = {}
+    runs: list[tuple[str, list[Item]]] = []
     for it in record.items:
-        if it.criterion and it.criterion in names:
-            key = f"{it.criterion}. {names[it.criterion]}"
+        if it.criterion and it.criterion in names and it.match is not None and not it.match.review:
+            key = f"Tiêu chí số {it.criterion}: {names[it.criterion]}"
         elif it.section:
-            title = sections.get(it.section[:1], "") if len(it.section) > 1 else ""
-            key = sections.get(it.section, it.section[-1]) or title
+            key = sections.get(it.section, it.section[-1])
         else:
             key = "Nhiệm vụ"
-        groups.setdefault(key, []).append(it)
-    out = []
-    for i, (key, items) in enumerate(groups.items(), start=1):
-        label = key if re.match(r"^\d{1,2}\.\s", key) else f"{i}. {_LEADING_NUMBER.sub('', key)}"
-        out.append((label, items))
-    return out
+        if runs and runs[-1][0] == key:
+            runs[-1][1].append(it)
+        else:
+            runs.append((key, [it]))
+    return runs
 
 
 def _content(it: Item) -> str:
-    label = it.indicator or it.label
+    strong = it.indicator if it.match is not None and not it.match.review else None
+    label = strong or it.label
     return f"{label}. {it.text}" if label else it.text
 
 
@@ -135,7 +134,7 @@ def plan_context(record: PlanRecord, criterion_names: dict[str, str] | None = No
         "parent_issuer": (h.parent_issuer or "").upper(),
         "issuer": issuer.upper(),
         "number_text": _number(h.number),
-        "symbol": h.symbol or "KH",
+        "symbol": h.symbol or BLANK * 2,
         "place_date": nd30_date(h.place, h.date),
         "doc_type": h.doc_type or "KẾ HOẠCH",
         "title": h.title or "",
@@ -198,8 +197,8 @@ def _body(tpl: DocxTemplate, ctx: dict[str, Any]) -> Any:
         run.font.size = Pt(14)
 
     add("I. NỘI DUNG, NHIỆM VỤ", bold=True)
-    for label, contents in ctx["groups"]:
-        add(label, bold=True)
+    for i, (label, contents) in enumerate(ctx["groups"], start=1):
+        add(f"{i}. {label}", bold=True)  # numbered, as plans write it ("1. Tiêu chí số 1: …")
         for content in contents:
             add(f"- {content}")
     add("II. TỔ CHỨC THỰC HIỆN", bold=True)

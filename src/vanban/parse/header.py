@@ -84,7 +84,8 @@ def parse_header(doc: Document) -> tuple[Header, list[Diagnostic]]:
             issuer_lines.append(ln)
             continue
         if type_idx is not None and "title_done" not in fields:
-            if ("title" in fields and _BODY_START.match(t)) or len(t) > 300:
+            # A lead-in sentence ("… ban hành Kế hoạch … như sau:") ends the title.
+            if ("title" in fields and (_BODY_START.match(t) or t.rstrip().endswith(":"))) or len(t) > 300:
                 fields["title_done"] = True
                 continue
             prev = str(fields.get("title", ""))

@@ -55,6 +55,7 @@ def document_to_record(doc: Document) -> PlanRecord:
         items.extend(table_items(doc, t, year))
     for t in tables:
         items = _attach_people(items, people_assignments(doc, t))
+    items = _drop_restated_phases(items)
     if not any(it.id[0] in "PT" for it in items):
         # No table and no inline assignment lines: the plan assigns its tasks by office.
         items.extend(office_items(doc, sections, closing, year))
@@ -80,6 +81,17 @@ def document_to_record(doc: Document) -> PlanRecord:
         appendices=tuple(appendices),
         diagnostics=tuple(diagnostics),
     )
+
+
+def _drop_restated_phases(items: list[Item]) -> list[Item]:
+    """A dated heading ('Đợt 1: (từ … đến …)') whose phase an appendix row restates with the same
+    dates is one task, not two: keep the row, which carries the assignments."""
+    rows = {(it.deadline.start, it.deadline.date) for it in items if it.id.startswith("T") and it.deadline}
+    return [
+        it
+        for it in items
+        if not (it.id.startswith("H") and it.deadline and (it.deadline.start, it.deadline.date) in rows)
+    ]
 
 
 def _attach_people(items: list[Item], rows: list[tuple[str | None, str, list[Person], list[str]]]) -> list[Item]:

@@ -199,7 +199,9 @@ def table_items(doc: Document, table: int, plan_year: int | None) -> list[Item]:
             merged = drafts[-1].row.cells.get("content", [])
         numbered = bool(_NUMBERED.match(content))
         if crit:
-            if _CRITERION.match(crit) or not criterion:
+            # In a real grid (DOCX/PDF) every criterion cell starts a criterion; only OCR'd rows
+            # carry the tail of a name cut by a page break.
+            if grid or _CRITERION.match(crit) or not criterion:
                 criterion = crit
             else:  # a criterion name cut by a page break: join it, also for rows already read
                 joined = f"{criterion} {crit}"
@@ -265,7 +267,8 @@ def _find_header(blocks: list[Block]) -> tuple[set[int], dict[int, str]]:
             header = {r}
             nxt = rows.get(r + 1, [])
             extra = header_roles(nxt) if nxt else {}
-            if extra and not any(_NUMBERED.match(b.text) for b in nxt):
+            # A second header row ("Họ và tên | Chức vụ") is short; a first data row is not.
+            if extra and not any(_NUMBERED.match(b.text) or len(b.text) > 40 for b in nxt):
                 roles.update({c: v for c, v in extra.items() if c not in roles or v in ("people", "position")})
                 header.add(r + 1)
             return header, roles

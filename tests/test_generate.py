@@ -308,3 +308,23 @@ def test_generate_rejects_a_broken_record(tmp_path: Path, capsys: pytest.Capture
     src.write_text("{not json", encoding="utf-8")
     assert main(["generate", str(src), "-o", str(tmp_path / "x.docx")]) == 2
     assert "không đọc được bản ghi" in capsys.readouterr().err
+
+
+def test_rollover_cli_writes_plan_and_report(tmp_path: Path) -> None:
+    out, report = tmp_path / "ke-hoach-2024.docx", tmp_path / "thay-doi.md"
+    seed0 = ROOT / "corpus/seeds/000_9f388ce2cba106c8.txt"
+    assert main(["rollover", str(seed0), "--year", "2024", "-o", str(out), "--report", str(report)]) == 0
+    new = parse(out)
+    assert new.header.number is None and new.header.date == "2024"
+    dates = [it.deadline.date for it in new.items if it.deadline]
+    assert dates.count("2024-06-30") == 51 and len(new.items) == 52
+    text = report.read_text(encoding="utf-8")
+    assert "# Chuyển kế hoạch sang năm 2024" in text and "đến tháng 6 năm 2024" in text
+
+
+def test_rollover_cli_flags_superseded_and_abolished_units(tmp_path: Path) -> None:
+    out, report = tmp_path / "ke-hoach-2026.docx", tmp_path / "thay-doi.md"
+    seed4 = ROOT / "corpus/seeds/004_155c07a5156293e4.txt"
+    assert main(["rollover", str(seed4), "--year", "2026", "-o", str(out), "--report", str(report)]) == 0
+    text = report.read_text(encoding="utf-8")
+    assert "319/QĐ-TTg" in text and "huyện" in text

@@ -11,7 +11,7 @@ from typing import Any
 import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
@@ -38,6 +38,7 @@ class Plan:
     title_page: bool = True
     body_align: Any = JUSTIFY
     body_style: bool = False  # body formatting from a paragraph style based on Normal, not direct
+    page_number: str = "header"  # "header", "header-tab" (centred by a centre tab stop) or "footer"
 
 
 def _run(p: Any, text: str, *, size: float | None = None, bold: bool = False, italic: bool = False) -> Any:
@@ -146,8 +147,12 @@ def build(plan: Plan | None = None) -> bytes:
     _para(sign, "")
     _para(sign, "Nguyễn Văn A", size=14, bold=True)
     sec.different_first_page_header_footer = plan.title_page
-    hp = sec.header.paragraphs[0]
-    hp.alignment = CENTER
+    hp = (sec.footer if plan.page_number == "footer" else sec.header).paragraphs[0]
+    if plan.page_number == "header-tab":
+        hp.paragraph_format.tab_stops.add_tab_stop(Mm((210 - plan.left_mm - 15) / 2), WD_TAB_ALIGNMENT.CENTER)
+        _run(hp, "\t")
+    else:
+        hp.alignment = CENTER
     _page_field(hp)
     buf = io.BytesIO()
     d.save(buf)
@@ -372,6 +377,18 @@ def test_page_number_on_first_page() -> None:
     bad = failing(lint_docx(build(Plan(title_page=False))))
     assert set(bad) == {"ND30-PAGENUM-FIRST"}
     assert "w:titlePg" in bad["ND30-PAGENUM-FIRST"]
+
+
+def test_page_number_in_footer() -> None:
+    bad = failing(lint_docx(build(Plan(page_number="footer"))))
+    assert set(bad) == {"ND30-PAGENUM"}
+    assert "chân trang" in bad["ND30-PAGENUM"]
+
+
+def test_page_number_centred_by_a_centre_tab() -> None:
+    assert failing(lint_docx(build(Plan(page_number="header-tab")))) == {}
+    bad = failing(lint_docx(build(Plan(page_number="header-tab", left_mm=60))))  # the tab is no longer central
+    assert "ND30-PAGENUM" in bad and "căn trái" in bad["ND30-PAGENUM"]
 
 
 def test_deputy_without_kt() -> None:

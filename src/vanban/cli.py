@@ -144,6 +144,24 @@ def cmd_new(args: argparse.Namespace) -> int:
     return _write_plan(record, args)
 
 
+def cmd_rollover(args: argparse.Namespace) -> int:
+    from vanban.api import parse
+    from vanban.generate.draft import load_record
+    from vanban.generate.rollover import render_changes, rollover
+
+    src = Path(args.old)
+    old = load_record(src) if src.suffix.lower() in (".json", ".yaml", ".yml") else parse(src)
+    new, changes = rollover(old, args.year)
+    code = _write_plan(new, args)
+    report = render_changes(changes, str(src), args.year)
+    if args.report:
+        write_atomic(Path(args.report), report.encode("utf-8"))
+        print(f"vanban: đã ghi {args.report}", file=sys.stderr)
+    flags = sum(c.kind == "flag" for c in changes)
+    print(f"vanban: {len(changes) - flags} thay đổi, {flags} điểm cần kiểm tra.", file=sys.stderr)
+    return code
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vanban", description="Đọc, kiểm tra và soạn kế hoạch hành chính.")
     p.add_argument("--version", action="version", version=f"vanban {__version__}")
@@ -180,6 +198,15 @@ def build_parser() -> argparse.ArgumentParser:
     pn.add_argument("--template", metavar="T.docx")
     pn.add_argument("--pdf", action="store_true")
     pn.set_defaults(func=cmd_new)
+
+    pr = sub.add_parser("rollover", help="chuyển kế hoạch năm trước sang năm mới, kèm báo cáo thay đổi")
+    pr.add_argument("old", metavar="OLD", help="kế hoạch cũ (tệp bất kỳ hoặc bản ghi .json/.yaml)")
+    pr.add_argument("--year", type=int, required=True)
+    pr.add_argument("-o", "--output", metavar="OUT.docx", required=True)
+    pr.add_argument("--report", metavar="CHANGES.md", help="ghi báo cáo thay đổi (Markdown)")
+    pr.add_argument("--template", metavar="T.docx")
+    pr.add_argument("--pdf", action="store_true")
+    pr.set_defaults(func=cmd_rollover)
 
     pt = sub.add_parser("text", help="lấy văn bản thuần Unicode của một tệp (bảng thành các dòng phân cách bằng tab)")
     pt.add_argument("file", metavar="FILE")

@@ -1447,6 +1447,24 @@ def has_page_field(para: Para) -> bool:
     return bool(_PAGE_RX.search(instr.upper()))
 
 
+def _tab_centred(ctx: Ctx, para: Para) -> bool:
+    """A left-aligned header line ``<tab>PAGE`` whose tab stop is a centre tab in the middle of the text area
+    (Word's built-in "Header" style has one)."""
+    raw = "".join(_run_text(r) for r in _owned(para.el, W_R))
+    if not raw.startswith("\t") or raw.count("\t") != 1 or raw.strip(" \t0123456789"):
+        return False
+    sec = ctx.doc.sections[0]
+    if None in (sec.page_width, sec.left_margin, sec.right_margin):
+        return False
+    middle = (sec.page_width - sec.left_margin - sec.right_margin) / 2 / 635  # EMU -> twips
+    for level in ctx.fmt.para_levels(para):
+        for tab in level.findall(f"{qn('w:tabs')}/{qn('w:tab')}"):
+            pos = _twips(_val(tab, "w:pos"))
+            if _val(tab) == "center" and pos is not None and abs(pos - middle) <= 5 * TWIP_MM:
+                return True
+    return False
+
+
 @rule("ND30-PAGENUM", "ND30-PAGENUM-FIRST")
 def check_page_numbers(ctx: Ctx) -> Iterator[Outcome]:
     rid, fmt = "ND30-PAGENUM", ctx.fmt
@@ -1459,7 +1477,7 @@ def check_page_numbers(ctx: Ctx) -> Iterator[Outcome]:
         lo, hi = ctx.range(rid, "size_pt")
         unresolved = False
         for p in top:
-            if fmt.jc(p) != "center":
+            if fmt.jc(p) != "center" and not _tab_centred(ctx, p):
                 probs.append(f"số trang ở {p.where} {_ALIGN.get(fmt.jc(p), fmt.jc(p))}, quy định căn giữa")
             runs = list(_owned(p.el, W_R))
             sizes = [fmt.size(r, p) for r in runs]
@@ -1475,7 +1493,8 @@ def check_page_numbers(ctx: Ctx) -> Iterator[Outcome]:
         if (_val(pg, "w:start") or "1") != "1":
             probs.append(f"số trang bắt đầu từ {_val(pg, 'w:start')}, quy định bắt đầu từ 1")
         if probs:
-            yield bad(rid, "; ".join(probs).capitalize() + ".", top[0])
+            text = "; ".join(probs)
+            yield bad(rid, text[:1].upper() + text[1:] + ".", top[0])
         elif unresolved:
             yield na(rid, f"Số trang ở {top[0].where}: không xác định được cỡ chữ.", top[0])
         else:

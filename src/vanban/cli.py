@@ -162,6 +162,18 @@ def cmd_rollover(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_lint(args: argparse.Namespace) -> int:
+    from vanban.generate.lint import cli_lint
+
+    code, text = cli_lint(args.file, args.format)
+    if args.output:
+        write_atomic(Path(args.output), text.encode("utf-8"))
+        print(f"vanban: đã ghi {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return code
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vanban", description="Đọc, kiểm tra và soạn kế hoạch hành chính.")
     p.add_argument("--version", action="version", version=f"vanban {__version__}")
@@ -207,6 +219,12 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--template", metavar="T.docx")
     pr.add_argument("--pdf", action="store_true")
     pr.set_defaults(func=cmd_rollover)
+
+    pl = sub.add_parser("lint", help="kiểm tra thể thức văn bản DOCX theo Nghị định 30/2020/NĐ-CP")
+    pl.add_argument("file", metavar="FILE.docx")
+    pl.add_argument("--format", choices=["text", "json"], default="text")
+    pl.add_argument("-o", "--output", metavar="OUT")
+    pl.set_defaults(func=cmd_lint)
 
     pt = sub.add_parser("text", help="lấy văn bản thuần Unicode của một tệp (bảng thành các dòng phân cách bằng tab)")
     pt.add_argument("file", metavar="FILE")

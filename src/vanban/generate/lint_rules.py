@@ -1457,12 +1457,17 @@ def _tab_centred(ctx: Ctx, para: Para) -> bool:
     if None in (sec.page_width, sec.left_margin, sec.right_margin):
         return False
     middle = (sec.page_width - sec.left_margin - sec.right_margin) / 2 / 635  # EMU -> twips
-    for level in ctx.fmt.para_levels(para):
+    stops: dict[float, str] = {}  # tab stops merge from the defaults up; "clear" removes an inherited one
+    for level in reversed(ctx.fmt.para_levels(para)):
         for tab in level.findall(f"{qn('w:tabs')}/{qn('w:tab')}"):
             pos = _twips(_val(tab, "w:pos"))
-            if _val(tab) == "center" and pos is not None and abs(pos - middle) <= 5 * TWIP_MM:
-                return True
-    return False
+            if pos is not None:
+                stops[pos] = _val(tab) or ""
+    stops = {pos: kind for pos, kind in stops.items() if kind != "clear" and pos > 0}
+    if not stops:
+        return False
+    first = min(stops)  # the single tab goes to the first stop
+    return stops[first] == "center" and abs(first - middle) <= 5 * TWIP_MM
 
 
 @rule("ND30-PAGENUM", "ND30-PAGENUM-FIRST")

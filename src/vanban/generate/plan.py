@@ -72,8 +72,36 @@ def _legal_lines(record: PlanRecord) -> list[str]:
     return [t + (";" if i < len(texts) - 1 else ".") for i, t in enumerate(texts)]
 
 
+_COLLECTIVE = re.compile(r"^(?:UBND|ỦY BAN NHÂN DÂN|Ủy ban nhân dân)\b", re.I)
+
+
+def conform(record: PlanRecord) -> PlanRecord:
+    """The record as the generator writes it: NĐ 30 fixes a plan may need, and no others.
+
+    * A deputy signs 'KT.' for the head: 'TM. BAN CHỈ ĐẠO / PHÓ TRƯỞNG BAN' (seed 000) gains
+      'KT. TRƯỞNG BAN' (Phụ lục I, mục II.7).
+    * The head of a collective body (UBND) signs 'TM. ỦY BAN NHÂN DÂN'.
+    * A missing ký hiệu becomes '<type>-<body>' when both are known ('KH-UBND').
+    """
+    h = record.header
+    signer = record.signer
+    title = signer.title or ""
+    lines = [a for a in (signer.authority or "").split("\n") if a]
+    if title.startswith("PHÓ ") and not any(re.match(r"^(KT|Q|TL|TUQ)\.", a) for a in lines):
+        lines.append(f"KT. {title[4:]}")
+    if _COLLECTIVE.match(h.issuer or "") and title and not any(a.startswith("TM.") for a in lines):
+        lines.insert(0, "TM. ỦY BAN NHÂN DÂN")
+    signer = signer.model_copy(update={"authority": "\n".join(lines) or None})
+    symbol = h.symbol
+    if not symbol and (h.doc_type or "KẾ HOẠCH") == "KẾ HOẠCH" and _COLLECTIVE.match(h.issuer or ""):
+        symbol = "KH-UBND"
+    return record.model_copy(update={"signer": signer, "header": h.model_copy(update={"symbol": symbol})})
+
+
 def _recipients(record: PlanRecord) -> list[str]:
     texts = [r.text.rstrip(" ;") for r in record.recipients]
+    if texts and re.match(r"^Lưu\s+(?!:)", texts[-1]):
+        texts[-1] = "Lưu: " + texts[-1][3:].lstrip()  # NĐ 30: "- Lưu: VT, …"
     if not texts or not re.match(r"^Lưu\b", texts[-1]):
         texts.append("Lưu: VT.")
     return [t if i == len(texts) - 1 else f"{t};" for i, t in enumerate(texts)]
@@ -106,6 +134,7 @@ def _content(it: Item) -> str:
 
 def plan_context(record: PlanRecord, criterion_names: dict[str, str] | None = None) -> dict[str, Any]:
     """The placeholders of the plan template, from a record (pure)."""
+    record = conform(record)
     h = record.header
     issuer = h.issuer or BLANK * 3
     issuer_name = issuer if not issuer.isupper() else issuer[:1] + issuer[1:].lower()
@@ -129,7 +158,8 @@ def plan_context(record: PlanRecord, criterion_names: dict[str, str] | None = No
                     "deadline": it.deadline.text if it.deadline else "",
                 }
             )
-    authority = [a for a in (record.signer.authority or "").split("\n") if a]
+    signer = record.signer
+    authority = [a for a in (signer.authority or "").split("\n") if a]
     return {
         "parent_issuer": (h.parent_issuer or "").upper(),
         "issuer": issuer.upper(),
@@ -143,8 +173,8 @@ def plan_context(record: PlanRecord, criterion_names: dict[str, str] | None = No
         "groups": [(label, [_content(it) for it in items]) for label, items in groups],
         "recipients": _recipients(record),
         "authority_lines": authority,
-        "signer_title": record.signer.title or "",
-        "signer_name": record.signer.name or "",
+        "signer_title": signer.title or "",
+        "signer_name": signer.name or "",
         "date_short": short_date(h.date),
         "issuer_name": issuer_name,
         "table": table,

@@ -17,6 +17,7 @@ per row, cells separated by ``" | "``. Page headers, footers and footnotes are n
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -24,11 +25,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import docx
-from docx.oxml.ns import qn
+from docx.oxml.ns import qn as _qn
 
 from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError, InputError
 from vanban.model import BlockKind, Document
 from vanban.parse.builder import DocumentBuilder
+
+# Clark names are built for every element visited: cache them (a measured hot spot).
+qn = functools.lru_cache(maxsize=None)(_qn)
 
 _El = Any  # an lxml element of the document XML (lxml has no type stubs here)
 

@@ -17,6 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from timing import median_ms as ms  # noqa: E402
 
 from vanban.api import read  # noqa: E402
 from vanban.catalogue import catalogue_ids, load_catalogue  # noqa: E402
@@ -24,15 +27,6 @@ from vanban.check.coverage import check_record  # noqa: E402
 from vanban.check.match import targets  # noqa: E402
 from vanban.check.textkey import text_key  # noqa: E402
 from vanban.parse.record import document_to_record  # noqa: E402
-
-
-def ms(fn: object, repeat: int = 5) -> float:
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()  # type: ignore[operator]
-        runs.append((time.perf_counter() - t) * 1000)
-    return statistics.median(runs)
 
 
 def main() -> int:

@@ -8,27 +8,19 @@ headless (a new process with a private profile each time); its time is reported.
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from timing import median_ms as ms  # noqa: E402
 
 from vanban.api import parse  # noqa: E402
 from vanban.catalogue import load_catalogue  # noqa: E402
 from vanban.generate.draft import new_record  # noqa: E402
 from vanban.generate.plan import docx_to_pdf, render_docx  # noqa: E402
-
-
-def ms(fn: object, repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()  # type: ignore[operator]
-        runs.append((time.perf_counter() - t) * 1000)
-    return statistics.median(runs)
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ RUN=1
 
 # System parts: LibreOffice (.doc/.rtf reading, PDF output), Tesseract with Vietnamese data (scans),
 # poppler (PDF to images), fonts for rendering.
-APT_PKGS="libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation fonts-dejavu-core"
+APT_PKGS="python3-venv libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation fonts-dejavu-core"
 missing=""
 for p in $APT_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

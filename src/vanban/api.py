@@ -10,7 +10,8 @@ from vanban.model import CheckReport, Document, PlanRecord, SourceFormat, Source
 
 Reader = Callable[[str, bytes], Document]
 
-SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".doc", ".rtf", ".odt")
+SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".doc", ".rtf", ".odt", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 def _reader(suffix: str) -> Reader:
@@ -28,6 +29,10 @@ def _reader(suffix: str) -> Reader:
         from vanban.parse.read_pdf import read_pdf
 
         return read_pdf
+    if suffix in IMAGES:
+        from vanban.parse.read_ocr import read_image
+
+        return read_image
     if suffix in (".doc", ".rtf", ".odt"):
         from vanban.parse.read_legacy import read_legacy
 

@@ -174,6 +174,30 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from vanban.archive.batch import cli_batch
+
+    return cli_batch(args.paths, args.db, args.jobs, args.catalogue, args.engine, args.scheduler, args.retry_failed)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from vanban.archive.report import cli_report
+
+    return cli_report(args.db, args.what, args.format, args.output, args.date_from, args.date_to)
+
+
+def cmd_export_xlsx(args: argparse.Namespace) -> int:
+    from vanban.archive.xlsx import cli_export_xlsx
+
+    return cli_export_xlsx(args.plan, args.output)
+
+
+def cmd_import_xlsx(args: argparse.Namespace) -> int:
+    from vanban.archive.xlsx import cli_import_xlsx
+
+    return cli_import_xlsx(args.xlsx, args.output, args.record)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vanban", description="Đọc, kiểm tra và soạn kế hoạch hành chính.")
     p.add_argument("--version", action="version", version=f"vanban {__version__}")
@@ -225,6 +249,37 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--format", choices=["text", "json"], default="text")
     pl.add_argument("-o", "--output", metavar="OUT")
     pl.set_defaults(func=cmd_lint)
+
+    pb = sub.add_parser("batch", help="đọc cả kho kế hoạch vào cơ sở dữ liệu SQLite (làm tiếp được khi bị ngắt)")
+    pb.add_argument("paths", nargs="+", metavar="PATH")
+    pb.add_argument("--db", required=True, metavar="archive.sqlite")
+    pb.add_argument("--jobs", type=int, default=1, metavar="N")
+    pb.add_argument("--catalogue", metavar="ID")
+    pb.add_argument("--engine", choices=["local", "dask"], default="local")
+    pb.add_argument("--scheduler", metavar="ADDRESS", help="địa chỉ cụm Dask có sẵn (với --engine dask)")
+    pb.add_argument("--retry-failed", action="store_true", help="đọc lại cả các tệp đã lỗi lần trước")
+    pb.set_defaults(func=cmd_batch)
+
+    prp = sub.add_parser("report", help="báo cáo tổng hợp từ cơ sở dữ liệu kho kế hoạch")
+    prp.add_argument("what", nargs="?", default="coverage",
+                     choices=["coverage", "due", "by-unit", "people", "incomplete"])
+    prp.add_argument("--db", required=True, metavar="archive.sqlite")
+    prp.add_argument("--format", choices=["text", "csv", "xlsx"], default="text")
+    prp.add_argument("-o", "--output", metavar="OUT")
+    prp.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    prp.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    prp.set_defaults(func=cmd_report)
+
+    pe = sub.add_parser("export-xlsx", help="bảng phân công của một kế hoạch thành tệp Excel")
+    pe.add_argument("plan", metavar="PLAN")
+    pe.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
+    pe.set_defaults(func=cmd_export_xlsx)
+
+    pi = sub.add_parser("import-xlsx", help="đưa bảng phân công đã sửa trong Excel về bản ghi")
+    pi.add_argument("xlsx", metavar="TABLE.xlsx")
+    pi.add_argument("--record", metavar="OLD.json", help="bản ghi gốc để cập nhật")
+    pi.add_argument("-o", "--output", required=True, metavar="NEW.json")
+    pi.set_defaults(func=cmd_import_xlsx)
 
     pt = sub.add_parser("text", help="lấy văn bản thuần Unicode của một tệp (bảng thành các dòng phân cách bằng tab)")
     pt.add_argument("file", metavar="FILE")

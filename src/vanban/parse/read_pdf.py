@@ -25,7 +25,7 @@ import struct
 import warnings
 import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -34,7 +34,7 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError
-from vanban.model import Document
+from vanban.model import BlockKind, Document
 from vanban.parse.builder import DocumentBuilder
 
 _BOLD_RX = re.compile(r"bold|black|heavy", re.IGNORECASE)
@@ -59,6 +59,10 @@ _ERRORS = (
 Box = tuple[float, float, float, float]
 
 
+class _Sink(Protocol):  # a DocumentBuilder, or the OCR reader's collector
+    def add(self, raw: str, kind: BlockKind = "paragraph", **attrs: Any) -> object: ...
+
+
 @dataclass
 class _Word:
     text: str
@@ -69,6 +73,7 @@ class _Word:
     size: float
     bold: bool
     italic: bool
+    conf: float | None = None  # OCR confidence (0–100); None for a text layer
 
 
 class _Line:
@@ -80,9 +85,12 @@ class _Line:
         self.top, self.bottom = min(w.top for w in words), max(w.bottom for w in words)
         self.size = max(w.size for w in words)
         self.text = ""
+        self.spans: list[Span] = []  # where each word lies in ``text``
         for prev, w in zip([None, *self.words], self.words, strict=False):
             sep = prev is not None and w.x0 - prev.x1 > 0.1 * min(w.size, prev.size)
-            self.text += (" " if sep else "") + w.text
+            self.text += " " if sep else ""
+            self.spans.append((len(self.text), len(self.text) + len(w.text), w))
+            self.text += w.text
         inked = [w for w in self.words if any(c.isalnum() for c in w.text)] or self.words
         wordy = sum(sum(c.isalpha() for c in w.text) >= 2 for w in self.words) >= 2
         caps = "mixed" if not wordy else "all" if all(c.isupper() for c in self.text if c.isalpha()) else "none"
@@ -94,12 +102,16 @@ def _all_none(flags: list[bool]) -> str:
     return "all" if all(flags) else "none" if not any(flags) else "mixed"
 
 
+Span = tuple[int, int, "_Word"]  # a word's start and end in a joined text
+
+
 @dataclass
 class _Page:
     width: float
     height: float
     words: list[_Word]
     tables: list[tuple[Box, list[Box]]]  # (bbox, cells)
+    image_share: float = 0.0  # share of the page covered by images (a scan: close to 1)
 
 
 @dataclass
@@ -147,7 +159,23 @@ def _load_page(page: Any) -> _Page:
             cells = [_box(c) for c in t.cells]
             if len({round(c[0]) for c in cells}) >= 2:  # one column of rules is a box, not a table
                 tables.append((_box(t.bbox), cells))
-    return _Page(float(page.width), float(page.height), words, tables)
+    width, height = float(page.width), float(page.height)
+    covered = sum(
+        max(0.0, min(float(i["x1"]), width) - max(float(i["x0"]), 0.0))
+        * max(0.0, min(float(i["bottom"]), height) - max(float(i["top"]), 0.0))
+        for i in page.images
+    )
+    return _Page(width, height, words, tables, min(1.0, covered / (width * height or 1.0)))
+
+
+def _needs_ocr(pg: _Page) -> bool:
+    """No usable text layer: no words, a page-size image with next to no text (a scan), or text that
+    is mostly unmapped glyphs."""
+    text = "".join(w.text for w in pg.words)
+    if sum(c.isalnum() for c in text) < 20 and (not pg.words or pg.image_share > 0.3):
+        return True
+    bad = 5 * text.count("(cid:") + sum(c == "\ufffd" or "\ue000" <= c <= "\uf8ff" for c in text)
+    return bad > 0.3 * len(text)
 
 
 def _inside(w: _Word, box: Box) -> bool:
@@ -185,8 +213,14 @@ def _split(line: _Line, width: float) -> tuple[_Line, _Line] | None:
     return _Line(ws[: best[1] + 1], 0), _Line(ws[best[1] + 1 :], 1)
 
 
-def _join(lines: list[_Line]) -> str:
-    return "".join(("\n" if _ITEM_RX.match(ln.text) else " ") * bool(i) + ln.text for i, ln in enumerate(lines))
+def _join(lines: list[_Line]) -> tuple[str, list[Span]]:
+    """Lines as one text (a wrapped line after a space, a list item after a newline), and its words' spans."""
+    text, spans = "", []
+    for i, ln in enumerate(lines):
+        text += ("\n" if _ITEM_RX.match(ln.text) else " ") * bool(i)
+        spans += [(s + len(text), e + len(text), w) for s, e, w in ln.spans]
+        text += ln.text
+    return text, spans
 
 
 def _grid(values: list[float], tol: float = 2.0) -> list[float]:
@@ -262,10 +296,17 @@ def _columns(region: list[_Line], base_gap: float) -> list[list[_Line]]:
 
 
 class _PdfReader:
-    def __init__(self, builder: DocumentBuilder) -> None:
-        self.b = builder
+    """Lays out pages into ``sink``; ``spans[i]`` places the words of the i-th text added (for OCR confidence)."""
+
+    def __init__(self, sink: _Sink) -> None:
+        self.b = sink
         self.tables = 0
         self.continued: _Continued | None = None
+        self.spans: list[list[Span]] = []
+
+    def add(self, text: str, spans: list[Span], kind: BlockKind, **attrs: Any) -> None:
+        self.spans.append(spans)
+        self.b.add(text, kind, **attrs)
 
     def page(self, pno: int, pg: _Page) -> None:
         tables = sorted(pg.tables, key=lambda t: t[0][1])
@@ -322,20 +363,19 @@ class _PdfReader:
     def emit(self, pno: int, paras: list[list[_Line]]) -> None:
         for p in paras:
             bold, italic = (all(ln.style[k] == "all" for ln in p) for k in (0, 1))
-            self.b.add(_join(p), "paragraph", page=pno, bold=bold, italic=italic)
+            self.add(*_join(p), "paragraph", page=pno, bold=bold, italic=italic)
 
     def table(self, pno: int, t: tuple[Box, list[Box]], words: list[_Word], first: bool) -> None:
         bbox, boxes = t
         xs, ys = _grid([c[0] for c in boxes] + [bbox[2]]), _grid([c[1] for c in boxes] + [bbox[3]])
-        cells: list[tuple[int, int, int, int, str, bool, bool]] = []
+        cells: list[tuple[int, int, int, int, str, list[Span], bool, bool]] = []
         for c in boxes:
             lines = _lines([w for w in words if _inside(w, c)])
             row, col = _index(ys, c[1]), _index(xs, c[0])
             bold, italic = (bool(lines) and all(ln.style[k] == "all" for ln in lines) for k in (0, 1))
-            cells.append(
-                (row, col, max(1, _index(ys, c[3]) - row), max(1, _index(xs, c[2]) - col), _join(lines), bold, italic)
-            )
-        cells.sort()
+            rs, cs = max(1, _index(ys, c[3]) - row), max(1, _index(xs, c[2]) - col)
+            cells.append((row, col, rs, cs, *_join(lines), bold, italic))
+        cells.sort(key=lambda c: (c[:5], c[6:]))
         # The header band: row 0 and the rows its merged cells reach down to.
         band = max((c[2] for c in cells if c[0] == 0), default=1)
         header = [f"{c[0]}.{c[1]}:{' '.join(c[4].split())}" for c in cells if c[0] < band]
@@ -345,10 +385,12 @@ class _PdfReader:
         else:
             number, self.tables = self.tables, self.tables + 1
             prev = _Continued(number, len(xs) - 1, header, 0, pno)
-        for row, col, rs, cs, text, bold, italic in cells:
+        for row, col, rs, cs, text, spans, bold, italic in cells:
             if row >= skip and text.strip():
-                self.b.add(
+                lead = len(text) - len(text.lstrip())
+                self.add(
                     text.strip(),
+                    [(s - lead, e - lead, w) for s, e, w in spans],
                     "table_cell",
                     page=pno,
                     table=number,
@@ -378,8 +420,9 @@ def _open_error(path: str, e: BaseException) -> Exception:
     )
 
 
-def read_pdf(path: str, data: bytes) -> Document:
-    """Read the PDF ``data`` (named ``path``) into a :class:`Document` of blocks."""
+def read_pdf(path: str, data: bytes, ocr_lang: str = "vie") -> Document:
+    """Read the PDF ``data`` (named ``path``) into a :class:`Document` of blocks; pages without a usable
+    text layer are read by OCR (Tesseract, languages ``ocr_lang``) when Tesseract is installed."""
     if not data.strip(b"\x00 \t\r\n"):
         raise EmptyFileError("tệp rỗng, không có nội dung.", path=path, hint="Hãy kiểm tra lại tệp đã chọn.")
     if b"%PDF" not in data[:1024]:
@@ -395,17 +438,32 @@ def read_pdf(path: str, data: bytes) -> Document:
                 pages = [_load_page(p) for p in pdf.pages]
     except _ERRORS as e:
         raise _open_error(path, e) from e
+    scans = [i for i, pg in enumerate(pages) if _needs_ocr(pg)]
+    if scans:
+        from vanban.parse import read_ocr  # Tesseract, numpy and Pillow only for scans
+
+        if read_ocr.tesseract_available(ocr_lang):
+            return read_ocr.read_pdf_scans(path, data, pages, scans, ocr_lang)
     if not any(pg.words for pg in pages):
         raise EmptyFileError(
             "tệp PDF không có lớp chữ (có lẽ là bản quét/ảnh chụp), nên không đọc được nội dung.",
             path=path,
-            hint="Cần nhận dạng chữ (OCR) trước: dùng bản PDF có chữ, tệp Word gốc, hoặc bật hỗ trợ OCR.",
+            hint="Cần nhận dạng chữ (OCR): hãy cài Tesseract (gói tesseract-ocr, tesseract-ocr-vie), "
+            "hoặc dùng bản PDF có chữ, tệp Word gốc.",
         )
     builder = DocumentBuilder(path, "pdf", data)
     builder.pages = len(pages)
     reader = _PdfReader(builder)
     for pno, pg in enumerate(pages, start=1):
+        if pno - 1 in scans:
+            builder.warn("W035", f"Trang {pno} không có lớp chữ (bản quét) và máy chưa cài Tesseract nên bỏ qua.")
         reader.page(pno, pg)
     if not builder.blocks:
         raise EmptyFileError("tệp PDF không có chữ nào để đọc.", path=path, hint="Hãy kiểm tra lại tệp.")
     return builder.build()
+
+
+# The layout engine, shared with the OCR reader (vanban.parse.read_ocr), which feeds it Tesseract's words.
+Word = _Word
+Page = _Page
+LayoutReader = _PdfReader

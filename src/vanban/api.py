@@ -106,13 +106,22 @@ def body_mentions(doc: Document, record: PlanRecord) -> list[tuple[str, SourceSp
     return out
 
 
+def _flag_uncertain(doc: Document, record: PlanRecord) -> PlanRecord:
+    """Fields read from low-confidence OCR words get a W031 diagnostic."""
+    if any(d.code == "W030" for d in doc.diagnostics):
+        from vanban.parse.read_ocr import flag_low_confidence
+
+        return flag_low_confidence(record)
+    return record
+
+
 def to_record(doc: Document) -> PlanRecord:
     """Parse blocks, then match the catalogue the plan answers to, when one is recognised."""
     from vanban.check.coverage import check_record
     from vanban.check.detect import detect_catalogue, unit_type
     from vanban.parse.record import document_to_record
 
-    record = document_to_record(doc)
+    record = _flag_uncertain(doc, document_to_record(doc))
     cat_id, _why = detect_catalogue(record)
     if cat_id is not None:
         from vanban.catalogue import load_catalogue
@@ -137,7 +146,7 @@ def check(
     from vanban.parse.record import document_to_record
 
     doc = read(source, name=name)
-    record = document_to_record(doc)
+    record = _flag_uncertain(doc, document_to_record(doc))
     detected = catalogue is None
     if catalogue is None:
         catalogue, why = detect_catalogue(record)
@@ -165,7 +174,7 @@ def parse(source: str | Path | bytes, *, name: str | None = None, strict: bool =
         raise NotAPlanError(
             "không nhận ra đây là một kế hoạch (không có tên loại, căn cứ hay nhiệm vụ nào).",
             path=doc.path,
-            hint="Hãy kiểm tra đúng tệp kế hoạch; nếu là bản quét, cần nhận dạng chữ (OCR) trước.",
+            hint="Hãy kiểm tra đúng tệp kế hoạch (bản quét cần đủ rõ để nhận dạng chữ).",
         )
     if strict:
         problems = [d for d in record.diagnostics if d.level != "info"]

@@ -81,6 +81,8 @@ def text_key(text: str) -> str:
     return " ".join(out)
 
 
-def syllables(key: str) -> set[str]:
-    """The accent-folded syllables of a key (compounds split), for overlap measures."""
-    return {s for w in key.split() for s in w.split("_") if s not in _STOP}
+@lru_cache(maxsize=16384)
+def syllables(key: str) -> frozenset[str]:
+    """The accent-folded syllables of a key (compounds split), for overlap measures (cached:
+    coverage compares each sentence with many catalogue entries)."""
+    return frozenset(s for w in key.split() for s in w.split("_") if s not in _STOP)

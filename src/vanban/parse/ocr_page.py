@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any, Literal
 
 import numpy as np
@@ -411,22 +411,33 @@ def _ocr(job: OcrJob) -> OcrPage:
     return page
 
 
+def _workers(pages: int) -> int:
+    """Processes for ``pages`` pages: one per core; ``VANBAN_OCR_JOBS`` overrides; one inside a worker
+    process of a batch (``vanban batch`` already keeps every core busy, one file per core)."""
+    wanted = os.environ.get("VANBAN_OCR_JOBS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return min(int(wanted), pages)
+    return 1 if multiprocessing.parent_process() is not None else min(os.cpu_count() or 1, pages)
+
+
 def ocr_pages(jobs: Sequence[OcrJob]) -> list[OcrPage]:
     """OCR pages in parallel (a process per core), with a progress bar when stderr is a terminal."""
     from tqdm import tqdm
 
     results: dict[int, OcrPage] = {}
-    with tqdm(total=len(jobs), desc="OCR", unit="trang", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
-        # One page, one core, or inside a daemonic worker (which may not have children): no pool.
-        if min(os.cpu_count() or 1, len(jobs)) <= 1 or multiprocessing.current_process().daemon:
+    workers = _workers(len(jobs))
+    bar = partial(tqdm, total=len(jobs), desc="OCR", unit="trang", file=sys.stderr, disable=not sys.stderr.isatty())
+    if workers <= 1:
+        with bar() as progress:
             for i, job in enumerate(jobs):
                 results[i] = _ocr(job)
-                bar.update(1)
-        else:
-            with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-                futures = {pool.submit(_ocr, job): i for i, job in enumerate(jobs)}
+                progress.update(1)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_ocr, job): i for i, job in enumerate(jobs)}  # the workers start here,
+            with bar() as progress:  # before the progress bar's thread
                 lexicon()  # load the corrector's lexicon meanwhile
                 for fut in as_completed(futures):
                     results[futures[fut]] = fut.result()
-                    bar.update(1)
+                    progress.update(1)
     return [results[i] for i in range(len(jobs))]

@@ -528,6 +528,16 @@ def test_import_unchanged_gives_the_same_record(table_plan: PlanRecord, tmp_path
     assert result.record == table_plan
 
 
+def test_import_ignores_spacing_and_characters_a_sheet_cannot_hold(table_plan: PlanRecord, tmp_path: Path) -> None:
+    first = table_plan.items[0].model_copy(update={"text": "  Nhiệm vụ\x0b có ký tự lạ\n ", "solution": "a  b"})
+    base = table_plan.model_copy(update={"items": (first, *table_plan.items[1:])})
+    xlsx = tmp_path / "t.xlsx"
+    xlsx.write_bytes(export_xlsx(base))
+    result = import_xlsx(xlsx, base)
+    assert (result.changed, result.added, result.removed) == (0, 0, 0)
+    assert result.record == base
+
+
 def test_import_brings_edits_back_into_a_record_generate_can_write(
     table_plan: PlanRecord, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -125,6 +125,14 @@ def _text(v: object) -> str:
     return unicodedata.normalize("NFC", str(v)).strip()
 
 
+def _same(cell: str, exported: str) -> bool:
+    """Whether a cell still says what was exported (spacing, and characters a spreadsheet cannot
+    hold, do not count as an edit)."""
+    from vanban.archive.sheets import clean
+
+    return " ".join(cell.split()) == " ".join(str(clean(unicodedata.normalize("NFC", exported))).split())
+
+
 def _split(text: str) -> tuple[str, ...]:
     return tuple(p for p in _SEP.split(text) if p)
 
@@ -212,7 +220,7 @@ def _apply(it: Item, row: dict[str, str], year: int | None, where: str, changes:
     old = item_cells(it)
     update: dict[str, Any] = {}
     for f, before in old.items():
-        if f not in row or row[f] == before:
+        if f not in row or _same(row[f], before):
             continue
         after = row[f]
         changes.append(Change(where, dict(zip(FIELDS, (c for c, _ in COLUMNS), strict=True))[f], before, after))

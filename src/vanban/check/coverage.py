@@ -174,6 +174,7 @@ def check_record(
     """
     matched = match_record(record, cat)
     sections = {s.path: s.title for s in matched.sections}
+    target_ids = {t.id for t in targets(cat)}
     by_target: dict[str, list[Item]] = {}
     for it in matched.items:
         if it.match is None:
@@ -184,7 +185,7 @@ def check_record(
         if not it.match.review:
             head = sections.get(it.section, "")
             for other in explicit_ids(f"{head} {it.text[:200]}"):
-                if other != key and other in {t.id for t in targets(cat)}:
+                if other != key and other in target_ids:
                     by_target.setdefault(other, []).append(it)
     criteria: list[CriterionStatus] = []
     for c in cat.criteria:

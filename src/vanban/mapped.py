@@ -54,6 +54,8 @@ class MappedText:
     def strip(self) -> MappedText:
         s = len(self.text) - len(self.text.lstrip())
         e = len(self.text.rstrip())
+        if s == 0 and e == len(self.text):
+            return self
         if e <= s:
             return MappedText("", (self.offsets[s] if s < len(self.offsets) else self.offsets[-1],))
         return self.slice(s, e)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from vanban.catalogue import Catalogue
-from vanban.check.match import STRONG, explicit_ids, match_record, targets, text_score
+from vanban.check.match import STRONG, explicit_ids, match_record, target_index, targets
 from vanban.model import (
     CheckReport,
     Coverage,
@@ -97,10 +97,24 @@ def stated_target(text: str, unit: str) -> float | None:
     return float(first.group(1).replace(",", ".")) if first else None
 
 
-def _with_mention(status: IndicatorStatus, mentions: Sequence[tuple[str, SourceSpan]]) -> IndicatorStatus:
-    if status.status != "missing" or not mentions:
-        return status
-    return mention_status(status.id, status.criterion, status.text, mentions) or status
+def _with_mentions(
+    statuses: list[IndicatorStatus], cat: Catalogue, mentions: Sequence[tuple[str, SourceSpan]]
+) -> list[IndicatorStatus]:
+    """Missing entries that a body sentence restates become partial (see :func:`mention_status`).
+    Every long enough sentence is scored against every entry's own text in one go."""
+    missing = [k for k, st in enumerate(statuses) if st.status == "missing"]
+    sentences = [(text, span) for text, span in mentions if len(text) >= 25]
+    if not missing or not sentences:
+        return statuses
+    index = target_index(cat)
+    column = {t.id: k for k, t in enumerate(index.targets)}
+    scores = index.first_text_scores([text for text, _ in sentences], [column[statuses[k].id] for k in missing])
+    out = list(statuses)
+    for n, k in enumerate(missing):
+        col = scores[:, n]
+        best = int(col.argmax())  # the first of equal bests, as a sentence-by-sentence scan finds
+        out[k] = mention_status(statuses[k], float(col[best]), sentences[best][1]) or statuses[k]
+    return out
 
 
 def threshold_findings(cat: Catalogue, record: PlanRecord, unit: str | None) -> list[Finding]:
@@ -135,28 +149,22 @@ def threshold_findings(cat: Catalogue, record: PlanRecord, unit: str | None) -> 
 MENTION = 78.0  # a body sentence this close to an indicator restates it
 
 
-def mention_status(
-    ind_id: str, crit: str, text: str, mentions: Sequence[tuple[str, SourceSpan]]
-) -> IndicatorStatus | None:
+def mention_status(status: IndicatorStatus, score: float, span: SourceSpan) -> IndicatorStatus | None:
     """An indicator no task covers, but that a body sentence restates ('100% tuyến đường, phố, ngõ
-    được lắp đặt hệ thống chiếu sáng'): partial coverage, with no one assigned and no deadline."""
-    best: tuple[float, SourceSpan | None] = (0.0, None)
-    for sentence, span in mentions:
-        if len(sentence) >= 25:
-            sc = text_score(sentence, text)
-            if sc > best[0]:
-                best = (sc, span)
-    if best[0] < MENTION or best[1] is None:
+    được lắp đặt hệ thống chiếu sáng'): partial coverage, with no one assigned and no deadline.
+    ``score`` is the best sentence's :func:`~vanban.check.match.text_score` against the
+    indicator's text, ``span`` where that sentence is."""
+    if score < MENTION:
         return None
     return IndicatorStatus(
-        id=ind_id,
-        criterion=crit,
-        text=text,
+        id=status.id,
+        criterion=status.criterion,
+        text=status.text,
         status="partial",
         problems=("chỉ được nêu trong phần nội dung", "chưa có người, đơn vị phụ trách", "chưa có thời hạn"),
-        score=round(best[0], 1),
-        review=best[0] < MENTION + 8,
-        sources=(best[1],),
+        score=round(score, 1),
+        review=score < MENTION + 8,
+        sources=(span,),
     )
 
 
@@ -187,12 +195,14 @@ def check_record(
             for other in explicit_ids(f"{head} {it.text[:200]}"):
                 if other != key and other in target_ids:
                     by_target.setdefault(other, []).append(it)
+    entries = [(c.id, [(i.id, i.text) for i in c.indicators] or [(c.id, c.name)]) for c in cat.criteria]
+    flat = [indicator_status(eid, cid, text, by_target.get(eid, [])) for cid, es in entries for eid, text in es]
+    flat = _with_mentions(flat, cat, mentions)
     criteria: list[CriterionStatus] = []
-    for c in cat.criteria:
-        entries = [(i.id, i.text) for i in c.indicators] or [(c.id, c.name)]
-        statuses = tuple(
-            _with_mention(indicator_status(eid, c.id, text, by_target.get(eid, [])), mentions) for eid, text in entries
-        )
+    pos = 0
+    for c, (_cid, es) in zip(cat.criteria, entries, strict=True):
+        statuses = tuple(flat[pos : pos + len(es)])
+        pos += len(es)
         kinds = {s.status for s in statuses}
         status = "covered" if kinds <= {"covered"} else "missing" if kinds == {"missing"} else "partial"
         criteria.append(CriterionStatus(id=c.id, name=c.name, status=status, indicators=statuses))

@@ -16,9 +16,13 @@ over may join an indicator that already has one. Pairs under ``STRONG`` are flag
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
 
 from vanban.catalogue import Catalogue, Criterion
 from vanban.check.textkey import syllables, text_key
@@ -82,6 +86,97 @@ def text_score(a: str, b: str) -> float:
     return 0.5 * fuzz.token_set_ratio(ka, kb) + 50.0 * f1
 
 
+class TextIndex:
+    """Fixed texts keyed once, scored against many queries at a time with exactly
+    :func:`text_score`'s formula: rapidfuzz's ``cdist`` computes the token-set ratios in C, and
+    an inverted index of syllables counts the common syllables of every pair at once."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.keys = [text_key(t) for t in texts]
+        syls = [syllables(k) for k in self.keys]
+        self.sizes = np.array([len(s) for s in syls], dtype=np.float64)
+        self.empty = np.array([not k for k in self.keys])
+        postings: dict[str, list[int]] = {}
+        for j, syl in enumerate(syls):
+            for x in syl:
+                postings.setdefault(x, []).append(j)
+        self.postings = {x: np.array(js, dtype=np.intp) for x, js in postings.items()}
+
+    def common(self, syls: frozenset[str]) -> NDArray[np.float64]:
+        """How many syllables of ``syls`` each text shares with it."""
+        hits = [self.postings[x] for x in syls if x in self.postings]
+        if not hits:
+            return np.zeros(len(self.keys))
+        return np.bincount(np.concatenate(hits), minlength=len(self.keys)).astype(np.float64)
+
+    def scores(
+        self, texts: Sequence[str], columns: Sequence[Sequence[int] | None] | None = None
+    ) -> NDArray[np.float64]:
+        """``out[i, j] == text_score(texts[i], self_texts[j])`` for every ``j`` in ``columns[i]``
+        (all when None); other entries are 0."""
+        out = np.zeros((len(texts), len(self.keys)), dtype=np.float64)
+        for i, text in enumerate(texts):
+            cols = None if columns is None else columns[i]
+            key = text_key(text)
+            if not key or (cols is not None and not len(cols)):
+                continue
+            sq = syllables(key)
+            common = self.common(sq)
+            f1 = np.divide(2 * common, len(sq) + self.sizes, out=np.zeros(len(self.keys)), where=common > 0)
+            if cols is None:
+                ratio = process.cdist([key], self.keys, scorer=fuzz.token_set_ratio, dtype=np.float64)[0]
+                out[i] = 0.5 * ratio + 50.0 * f1
+            else:
+                idx = np.asarray(cols, dtype=np.intp)
+                some = [self.keys[j] for j in idx]
+                ratio = process.cdist([key], some, scorer=fuzz.token_set_ratio, dtype=np.float64)[0]
+                out[i, idx] = 0.5 * ratio + 50.0 * f1[idx]
+        out[:, self.empty] = 0.0
+        return out
+
+
+class TargetIndex:
+    """A catalogue's targets with all their texts in one :class:`TextIndex`."""
+
+    def __init__(self, all_targets: tuple[Target, ...]) -> None:
+        self.targets = all_targets
+        texts = [x for t in all_targets for x in t.texts]
+        self.text_index = TextIndex(texts)
+        sizes = [len(t.texts) for t in all_targets]
+        self.starts = np.cumsum([0, *sizes[:-1]]).astype(np.intp)
+
+    def text_columns(self, k: int) -> range:
+        """The columns of target ``k``'s texts in :attr:`text_index`."""
+        return range(self.starts[k], self.starts[k] + len(self.targets[k].texts))
+
+    def scores(self, texts: Sequence[str], wanted: Sequence[Sequence[int] | None] | None = None) -> NDArray[np.float64]:
+        """``out[i, k]``: the best score of ``texts[i]`` against any text of target ``k``, for
+        the targets in ``wanted[i]`` (all when None; others 0)."""
+        if not len(texts) or not self.targets:
+            return np.zeros((len(texts), len(self.targets)))
+        columns = None
+        if wanted is not None:
+            columns = [None if w is None else [j for k in w for j in self.text_columns(k)] for w in wanted]
+        raw = self.text_index.scores(texts, columns)
+        return np.maximum.reduceat(raw, self.starts, axis=1)
+
+    def first_text_scores(self, texts: Sequence[str], wanted: Sequence[int]) -> NDArray[np.float64]:
+        """``out[i, n]``: the score of ``texts[i]`` against the own text (no examples) of target
+        ``wanted[n]``."""
+        cols = [int(self.starts[k]) for k in wanted]
+        return self.text_index.scores(texts, [cols] * len(texts))[:, cols]
+
+
+@lru_cache(maxsize=16)
+def _target_index(all_targets: tuple[Target, ...]) -> TargetIndex:
+    return TargetIndex(all_targets)
+
+
+def target_index(cat: Catalogue) -> TargetIndex:
+    """The (cached) scoring index of ``cat``'s targets."""
+    return _target_index(tuple(targets(cat)))
+
+
 def _criterion_of(
     item: Item, sections: dict[tuple[str, ...], Section], cat: Catalogue
 ) -> tuple[Criterion | None, float]:
@@ -96,17 +191,7 @@ def _criterion_of(
                 heads.append(parent.title)
     best: tuple[Criterion | None, float] = (None, 0.0)
     for head in heads[:3]:
-        name = _CRIT_NO.sub("", head).strip(" :.")
-        number = _CRIT_NO.match(head)
-        for c in cat.criteria:
-            if not name:
-                continue
-            a, b = text_key(name), text_key(c.name)
-            # Set ratio alone calls "Chất lượng môi trường sống" a perfect "Môi trường" (a subset);
-            # the sort ratio penalises the extra words, and the heading's own number breaks ties.
-            s = 0.5 * fuzz.token_set_ratio(a, b) + 0.5 * fuzz.token_sort_ratio(a, b)
-            if number and number.group(1) == c.id:
-                s = min(100.0, s + 15)
+        for c, s in _heading_scores(head, cat):
             if s > best[1]:
                 best = (c, s)
         if best[1] >= 85:
@@ -120,19 +205,55 @@ def _criterion_of(
     return best
 
 
+def _heading_scores(head: str, cat: Catalogue) -> list[tuple[Criterion, float]]:
+    """How well a section heading names each criterion of ``cat`` (cached per heading: the
+    items of one section share it)."""
+    scores = _heading_scores_cached(head, tuple((c.id, c.name) for c in cat.criteria))
+    return [(c, s) for c, s in zip(cat.criteria, scores, strict=True)] if scores else []
+
+
+@lru_cache(maxsize=4096)
+def _heading_scores_cached(head: str, criteria: tuple[tuple[str, str], ...]) -> tuple[float, ...]:
+    name = _CRIT_NO.sub("", head).strip(" :.")
+    if not name:
+        return ()
+    number = _CRIT_NO.match(head)
+    a = text_key(name)
+    out: list[float] = []
+    for cid, cname in criteria:
+        b = text_key(cname)
+        # Set ratio alone calls "Chất lượng môi trường sống" a perfect "Môi trường" (a subset);
+        # the sort ratio penalises the extra words, and the heading's own number breaks ties.
+        s = 0.5 * fuzz.token_set_ratio(a, b) + 0.5 * fuzz.token_sort_ratio(a, b)
+        if number and number.group(1) == cid:
+            s = min(100.0, s + 15)
+        out.append(s)
+    return tuple(out)
+
+
 def score_pairs(record: PlanRecord, cat: Catalogue) -> list[Pair]:
     sections = {s.path: s for s in record.sections}
     pairs: list[Pair] = []
-    all_targets = targets(cat)
-    for i, item in enumerate(record.items):
+    index = target_index(cat)
+    all_targets = index.targets
+    context: list[tuple[Criterion | None, str, set[str]]] = []
+    wanted: list[list[int] | None] = []
+    for item in record.items:
         crit, sure = _criterion_of(item, sections, cat)
-        label = (item.label or "").strip(".")
         head = sections[item.section].title if item.section in sections else " ".join(item.section)
         named = set(explicit_ids(f"{head} {item.text[:200]}"))
-        for t in all_targets:
-            if crit is not None and sure >= 70 and t.criterion != crit.id and t.id not in named:
-                continue  # the item's criterion is known: only its entries compete
-            s = max(text_score(item.text, x) for x in t.texts)
+        context.append((crit, (item.label or "").strip("."), named))
+        if crit is not None and sure >= 70:
+            # The item's criterion is known: only its entries (and those it names) compete.
+            wanted.append([k for k, t in enumerate(all_targets) if t.criterion == crit.id or t.id in named])
+        else:
+            wanted.append(None)
+    text_scores = index.scores([item.text for item in record.items], wanted)
+    for i, (crit, label, named) in enumerate(context):
+        competing = wanted[i]
+        for k in range(len(all_targets)) if competing is None else competing:
+            t = all_targets[k]
+            s = float(text_scores[i, k])
             method = "text"
             if crit is not None and t.criterion == crit.id:
                 s += 6.0
@@ -191,7 +312,9 @@ def match_record(record: PlanRecord, cat: Catalogue) -> PlanRecord:
 
 def rank_indicators(text: str, cat: Catalogue) -> list[tuple[str, float]]:
     """Every indicator of ``cat`` scored against one sentence, best first (no context used)."""
-    scored = [(t.id, max(text_score(text, x) for x in t.texts)) for t in targets(cat) if t.is_indicator]
+    index = target_index(cat)
+    row = index.scores([text])[0]
+    scored = [(t.id, float(row[k])) for k, t in enumerate(index.targets) if t.is_indicator]
     return sorted(scored, key=lambda p: -p[1])
 
 

@@ -43,6 +43,9 @@ _FALSE = {"0", "false", "off", "none"}
 _CONTAINERS = {
     qn(t) for t in ("w:hyperlink", "w:ins", "w:smartTag", "w:customXml", "w:fldSimple", "w:moveTo", "w:dir", "w:bdo")
 }
+_W_T, _W_SYM, _W_NB_HYPHEN = qn("w:t"), qn("w:sym"), qn("w:noBreakHyphen")
+_W_TABS, _W_BREAKS = {qn("w:tab"), qn("w:ptab")}, {qn("w:br"), qn("w:cr")}
+_W_RPR, _W_RSTYLE, _W_B, _W_I = qn("w:rPr"), qn("w:rStyle"), qn("w:b"), qn("w:i")
 _HEADING_RX = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 
 
@@ -222,6 +225,7 @@ class _Reader:
         self.styles = _styles(doc)
         self.numbering = _Numbering(doc)
         self.tables = 0
+        self._props: dict[tuple[str | None, ...], Any] = {}
 
     def _chain(self, sid: str | None) -> list[_Style]:
         """The style ``sid`` and those it is based on, nearest first."""
@@ -232,6 +236,12 @@ class _Reader:
         return out
 
     def _prop(self, prop: str, *sids: str | None) -> Any:
+        key = (prop, *sids)
+        if key not in self._props:  # a few styles, thousands of runs
+            self._props[key] = self._find_prop(prop, *sids)
+        return self._props[key]
+
+    def _find_prop(self, prop: str, *sids: str | None) -> Any:
         for sid in (*sids, "Normal"):
             for st in self._chain(sid):
                 if getattr(st, prop) is not None:
@@ -276,24 +286,24 @@ class _Reader:
                     self._collect(inner, sid, runs, boxes)
 
     def _run(self, r: _El, sid: str | None, boxes: list[_El]) -> tuple[str, bool, bool]:
-        rpr = r.find(qn("w:rPr"))
-        rsid = _val(rpr.find(qn("w:rStyle"))) if rpr is not None else None
+        rpr = r.find(_W_RPR)
+        rsid = _val(rpr.find(_W_RSTYLE)) if rpr is not None else None
         flags = []
-        for prop, tag in (("bold", "w:b"), ("italic", "w:i")):
-            direct = _on(rpr.find(qn(tag))) if rpr is not None else None
+        for prop, tag in (("bold", _W_B), ("italic", _W_I)):
+            direct = _on(rpr.find(tag)) if rpr is not None else None
             flags.append(bool(self._prop(prop, rsid, sid) if direct is None else direct))
         parts: list[str] = []
         for ch in r:
             tag = ch.tag
-            if tag == qn("w:t"):
+            if tag == _W_T:
                 parts.append(ch.text or "")
-            elif tag in (qn("w:tab"), qn("w:ptab")):
+            elif tag in _W_TABS:
                 parts.append("\t")
-            elif tag in (qn("w:br"), qn("w:cr")):
+            elif tag in _W_BREAKS:
                 parts.append("\n")
-            elif tag == qn("w:noBreakHyphen"):
+            elif tag == _W_NB_HYPHEN:
                 parts.append("-")
-            elif tag == qn("w:sym"):
+            elif tag == _W_SYM:
                 code = str(ch.get(qn("w:char"), ""))
                 if re.fullmatch(r"[0-9A-Fa-f]{4}", code) and not "E000" <= code.upper() <= "F8FF":
                     parts.append(chr(int(code, 16)))

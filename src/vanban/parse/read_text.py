@@ -48,12 +48,17 @@ def _page_furniture(line: str) -> bool:
 
 def _clean(mt: MappedText) -> MappedText:
     """Remove markup, keeping offsets. Cell HTML becomes line breaks and '- ' bullets."""
-    mt = mt.sub(_MATH, lambda m: _TEX_RX.sub(lambda t: _TEX[t.group(0)], m.group(1)).replace("\\", ""))
-    mt = mt.sub(_HTML_LI, "\n- ")
-    mt = mt.sub(_HTML_BREAK, "\n")
-    mt = mt.sub(_HTML_TAG, "")
-    mt = mt.sub(_ESCAPE, r"\1")
-    mt = mt.sub(_EMPHASIS, "")
+    text = mt.text  # each kind of markup needs its own character: most lines have none
+    if "$" in text:
+        mt = mt.sub(_MATH, lambda m: _TEX_RX.sub(lambda t: _TEX[t.group(0)], m.group(1)).replace("\\", ""))
+    if "<" in mt.text:
+        mt = mt.sub(_HTML_LI, "\n- ")
+        mt = mt.sub(_HTML_BREAK, "\n")
+        mt = mt.sub(_HTML_TAG, "")
+    if "\\" in mt.text:
+        mt = mt.sub(_ESCAPE, r"\1")
+    if "*" in mt.text or "_" in mt.text:
+        mt = mt.sub(_EMPHASIS, "")
     return mt
 
 

@@ -108,7 +108,9 @@ def _with_mentions(
         return statuses
     index = target_index(cat)
     column = {t.id: k for k, t in enumerate(index.targets)}
-    scores = index.first_text_scores([text for text, _ in sentences], [column[statuses[k].id] for k in missing])
+    # Sentences that cannot reach MENTION with an entry are not scored against it (left at 0).
+    wanted = [column[statuses[k].id] for k in missing]
+    scores = index.first_text_scores([text for text, _ in sentences], wanted, floor=MENTION)
     out = list(statuses)
     for n, k in enumerate(missing):
         col = scores[:, n]

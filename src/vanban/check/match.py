@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from vanban.catalogue import Catalogue, Criterion
-from vanban.check.textkey import syllables, text_key
+from vanban.check.textkey import syllable_bounds, syllables, text_key
 from vanban.model import CriterionMatch, Item, PlanRecord, Section
 
 STRONG = 62.0  # a pair this good is coverage
@@ -102,32 +102,51 @@ class TextIndex:
                 postings.setdefault(x, []).append(j)
         self.postings = {x: np.array(js, dtype=np.intp) for x, js in postings.items()}
 
-    def common(self, syls: frozenset[str]) -> NDArray[np.float64]:
-        """How many syllables of ``syls`` each text shares with it."""
+    def f1(self, key: str) -> NDArray[np.float64]:
+        """The syllable F1 of ``key`` with every text (the second half of :func:`text_score`)."""
+        n = len(self.keys)
+        sq = syllables(key)
+        if not key:
+            return np.zeros(n)
+        common = self._common(sq)
+        return np.divide(2 * common, len(sq) + self.sizes, out=np.zeros(n), where=common > 0)
+
+    def _common(self, syls: frozenset[str]) -> NDArray[np.float64]:
         hits = [self.postings[x] for x in syls if x in self.postings]
         if not hits:
             return np.zeros(len(self.keys))
         return np.bincount(np.concatenate(hits), minlength=len(self.keys)).astype(np.float64)
 
+    def bounds(self, f1: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The most :func:`text_score` can give each text, whatever the token-set ratio: the ratio
+        is at most 100, so the score at most ``50 + 50 · F1``."""
+        return np.where(self.empty, 0.0, 50.0 + 50.0 * f1)
+
+    def rough_bounds(self, text: str) -> NDArray[np.float64]:
+        """:meth:`bounds` for ``text`` before it is keyed, from :func:`syllable_bounds`: at least
+        as high as the bounds of its key."""
+        every, least = syllable_bounds(text)
+        common = self._common(every)
+        n = len(self.keys)
+        f1 = np.divide(2 * common, least + self.sizes, out=np.zeros(n), where=common > 0)
+        return self.bounds(np.minimum(f1, 1.0))
+
     def scores(
-        self, texts: Sequence[str], columns: Sequence[Sequence[int] | None] | None = None
+        self, texts: Sequence[str], columns: Sequence[int] | None = None, floor: float = 0.0
     ) -> NDArray[np.float64]:
-        """``out[i, j] == text_score(texts[i], self_texts[j])`` for every ``j`` in ``columns[i]``
-        (all when None); other entries are 0."""
+        """``out[i, j] == text_score(texts[i], self_texts[j])`` for the ``j`` in ``columns`` (all
+        when None) whose score can reach ``floor``; other entries are 0."""
         out = np.zeros((len(texts), len(self.keys)), dtype=np.float64)
+        cols = np.arange(len(self.keys)) if columns is None else np.asarray(columns, dtype=np.intp)
         for i, text in enumerate(texts):
-            cols = None if columns is None else columns[i]
+            if not len(cols) or (floor > 0 and not (self.rough_bounds(text)[cols] >= floor).any()):
+                continue  # cannot reach the floor anywhere: not even worth segmenting
             key = text_key(text)
-            if not key or (cols is not None and not len(cols)):
+            if not key:
                 continue
-            sq = syllables(key)
-            common = self.common(sq)
-            f1 = np.divide(2 * common, len(sq) + self.sizes, out=np.zeros(len(self.keys)), where=common > 0)
-            if cols is None:
-                ratio = process.cdist([key], self.keys, scorer=fuzz.token_set_ratio, dtype=np.float64)[0]
-                out[i] = 0.5 * ratio + 50.0 * f1
-            else:
-                idx = np.asarray(cols, dtype=np.intp)
+            f1 = self.f1(key)
+            idx = cols[self.bounds(f1)[cols] >= floor] if floor > 0 else cols
+            if len(idx):
                 some = [self.keys[j] for j in idx]
                 ratio = process.cdist([key], some, scorer=fuzz.token_set_ratio, dtype=np.float64)[0]
                 out[i, idx] = 0.5 * ratio + 50.0 * f1[idx]
@@ -149,22 +168,19 @@ class TargetIndex:
         """The columns of target ``k``'s texts in :attr:`text_index`."""
         return range(self.starts[k], self.starts[k] + len(self.targets[k].texts))
 
-    def scores(self, texts: Sequence[str], wanted: Sequence[Sequence[int] | None] | None = None) -> NDArray[np.float64]:
-        """``out[i, k]``: the best score of ``texts[i]`` against any text of target ``k``, for
-        the targets in ``wanted[i]`` (all when None; others 0)."""
+    def scores(self, texts: Sequence[str], wanted: Sequence[int] | None = None) -> NDArray[np.float64]:
+        """``out[i, k]``: the best score of ``texts[i]`` against any text of target ``k``, for the
+        targets in ``wanted`` (all when None; others 0)."""
         if not len(texts) or not self.targets:
             return np.zeros((len(texts), len(self.targets)))
-        columns = None
-        if wanted is not None:
-            columns = [None if w is None else [j for k in w for j in self.text_columns(k)] for w in wanted]
-        raw = self.text_index.scores(texts, columns)
-        return np.maximum.reduceat(raw, self.starts, axis=1)
+        cols = None if wanted is None else [j for k in wanted for j in self.text_columns(k)]
+        return np.maximum.reduceat(self.text_index.scores(texts, cols), self.starts, axis=1)
 
-    def first_text_scores(self, texts: Sequence[str], wanted: Sequence[int]) -> NDArray[np.float64]:
+    def first_text_scores(self, texts: Sequence[str], wanted: Sequence[int], floor: float = 0.0) -> NDArray[np.float64]:
         """``out[i, n]``: the score of ``texts[i]`` against the own text (no examples) of target
-        ``wanted[n]``."""
+        ``wanted[n]``, when it can reach ``floor`` (else 0)."""
         cols = [int(self.starts[k]) for k in wanted]
-        return self.text_index.scores(texts, [cols] * len(texts))[:, cols]
+        return self.text_index.scores(texts, cols, floor)[:, cols]
 
 
 @lru_cache(maxsize=16)
@@ -231,42 +247,46 @@ def _heading_scores_cached(head: str, criteria: tuple[tuple[str, str], ...]) -> 
     return tuple(out)
 
 
+def _bonus(t: Target, crit: Criterion | None, label: str, named: set[str]) -> tuple[float, str]:
+    """What the context adds to a text score (see the module docstring), and the method name."""
+    bonus, method = 0.0, "text"
+    if crit is not None and t.criterion == crit.id:
+        bonus += 6.0
+        method += "+criterion"
+    if label and label == t.id and "." in label:
+        bonus += 15.0  # the full code written out ("18.1.") names the indicator
+        method += "+numbering"
+    elif label and (label == t.id or (crit and f"{crit.id}.{label}" == t.id)):
+        bonus += 8.0
+        method += "+numbering"
+    if t.id in named:
+        bonus += 20.0
+        method += "+named"
+    return bonus, method
+
+
 def score_pairs(record: PlanRecord, cat: Catalogue) -> list[Pair]:
+    """Every item scored against the catalogue entries that compete for it; pairs of at least
+    ``WEAK``, in item then catalogue order."""
     sections = {s.path: s for s in record.sections}
     pairs: list[Pair] = []
     index = target_index(cat)
-    all_targets = index.targets
-    context: list[tuple[Criterion | None, str, set[str]]] = []
-    wanted: list[list[int] | None] = []
-    for item in record.items:
+    for i, item in enumerate(record.items):
         crit, sure = _criterion_of(item, sections, cat)
+        label = (item.label or "").strip(".")
         head = sections[item.section].title if item.section in sections else " ".join(item.section)
         named = set(explicit_ids(f"{head} {item.text[:200]}"))
-        context.append((crit, (item.label or "").strip("."), named))
-        if crit is not None and sure >= 70:
+        competing = [
+            k
+            for k, t in enumerate(index.targets)
             # The item's criterion is known: only its entries (and those it names) compete.
-            wanted.append([k for k, t in enumerate(all_targets) if t.criterion == crit.id or t.id in named])
-        else:
-            wanted.append(None)
-    text_scores = index.scores([item.text for item in record.items], wanted)
-    for i, (crit, label, named) in enumerate(context):
-        competing = wanted[i]
-        for k in range(len(all_targets)) if competing is None else competing:
-            t = all_targets[k]
-            s = float(text_scores[i, k])
-            method = "text"
-            if crit is not None and t.criterion == crit.id:
-                s += 6.0
-                method += "+criterion"
-            if label and label == t.id and "." in label:
-                s += 15.0  # the full code written out ("18.1.") names the indicator
-                method += "+numbering"
-            elif label and (label == t.id or (crit and f"{crit.id}.{label}" == t.id)):
-                s += 8.0
-                method += "+numbering"
-            if t.id in named:
-                s += 20.0
-                method += "+named"
+            if crit is None or sure < 70 or t.criterion == crit.id or t.id in named
+        ]
+        text_scores = index.scores([item.text], competing)[0]
+        for k in competing:
+            t = index.targets[k]
+            bonus, method = _bonus(t, crit, label, named)
+            s = float(text_scores[k]) + bonus
             if s >= WEAK:
                 pairs.append(Pair(i, t.id, min(s, 100.0), method))
     return pairs

@@ -64,18 +64,20 @@ def fold(text: str) -> str:
     return "".join(c for c in d if not unicodedata.combining(c))
 
 
+def _prepared(text: str) -> str:
+    """What :func:`text_key` segments: no label, normalised, abbreviations expanded, cut."""
+    return expand_abbreviations(_LABEL.sub("", normalize_str(text).replace("\n", " ")))[:600]
+
+
 @lru_cache(maxsize=8192)
 def text_key(text: str) -> str:
     """The matching key of ``text`` (see the module docstring)."""
     from underthesea import word_tokenize  # heavy import, paid once
 
-    t = _LABEL.sub("", normalize_str(text).replace("\n", " "))
-    t = expand_abbreviations(t)
-    words = word_tokenize(t[:600])
+    words = word_tokenize(_prepared(text))
     out = []
     for w in words:
-        f = fold(w)
-        f = re.sub(r"[^\w%]+", "_", f).strip("_")
+        f = _word(w)
         if f and f not in _STOP and not f.isdigit():
             out.append(f)
     return " ".join(out)
@@ -86,3 +88,30 @@ def syllables(key: str) -> frozenset[str]:
     """The accent-folded syllables of a key (compounds split), for overlap measures (cached:
     coverage compares each sentence with many catalogue entries)."""
     return frozenset(s for w in key.split() for s in w.split("_") if s not in _STOP)
+
+
+def _word(token: str) -> str:
+    """A token or word as it appears in a key: folded, non-word characters as '_'."""
+    return re.sub(r"[^\w%]+", "_", fold(token)).strip("_")
+
+
+@lru_cache(maxsize=16384)
+def syllable_bounds(text: str) -> tuple[frozenset[str], int]:
+    """Bounds on ``syllables(text_key(text))`` from underthesea's tokenizer alone, without the
+    CRF that groups tokens into words (six times the cost): a set that holds every syllable the
+    key can have, and how many it has at least.
+
+    A word's syllables are its tokens' syllables, so the tokens' syllables hold them all. A
+    token's syllables are always kept unless it is all digits (a word of digits alone is
+    dropped, inside a compound it is kept) or a stop word (whose syllable is dropped anyway)."""
+    from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
+
+    every: set[str] = set()
+    least: set[str] = set()
+    for token in tokenize(_prepared(text)):
+        f = _word(token)
+        syl = {s for s in f.split("_") if s not in _STOP}  # '' too: 'a_-b' keys as 'a__b'
+        every |= syl
+        if f and not f.isdigit():
+            least |= syl - {""}
+    return frozenset(every), len(least)

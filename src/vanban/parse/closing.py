@@ -24,12 +24,14 @@ _TITLES = re.compile(
 
 
 def _is_upper(text: str) -> bool:
+    if text.upper() != text:  # a lower-case letter somewhere: the quick answer for most lines
+        return False
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _is_authority(t: str) -> bool:
-    return _is_upper(t) and t.startswith(tuple(vocab().signer_prefixes)) and len(t) < 80
+    return len(t) < 80 and t.startswith(tuple(vocab().signer_prefixes)) and _is_upper(t)
 
 
 def closing_start(doc: Document, body_start: int) -> int:

@@ -26,7 +26,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -230,8 +230,10 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
+@lru_cache(maxsize=8192)
 def _scan(text: str, plan_year: int | None) -> _Hit | None:
-    """The deadline phrase of ``text`` (already NFC), as offsets into it."""
+    """The deadline phrase of ``text`` (already NFC), as offsets into it (cached: plans of one
+    office repeat their deadline cells and phrases)."""
     g = _grammar()
     ignored = [m.span() for rx in g.ignore for m in rx.finditer(text)]
     hits: list[_Hit] = []

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.conftest import corpus_files, load
 
 from vanban.catalogue import load_catalogue
 from vanban.check.match import target_index, text_score
-from vanban.check.textkey import syllable_bounds, syllables, text_key
+from vanban.check.textkey import fold, syllable_bounds, syllables, text_key
 
 
 @cache
@@ -66,3 +69,14 @@ def test_a_floor_skips_only_what_cannot_reach_it() -> None:
             else:
                 assert matrix[i, j] in (0.0, exact)
     assert reached > 0  # the floor is low enough for the test to mean something
+
+
+def _fold_reference(text: str) -> str:
+    d = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in d if not unicodedata.combining(c))
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FFF)) | st.text(alphabet="ẠạẤấỒồỮữỹĐđ\u0300\u0301\u034f\u20d0 "))
+def test_fold_equals_the_reference(text: str) -> None:
+    assert fold(text) == _fold_reference(text)

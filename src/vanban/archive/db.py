@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.resources import files
@@ -234,37 +235,42 @@ class Archive:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(plan_id, *b) for b in rows.legal_bases],
             )
-            for it in rows.items:
-                self._store_item(plan_id, it)
+            self._store_items(plan_id, rows.items)
             self.conn.executemany(
                 "INSERT INTO coverage (plan_id, catalogue, criterion, indicator, status) VALUES (?, ?, ?, ?, ?)",
                 [(plan_id, *c) for c in rows.coverage],
             )
         return "updated" if old else "new"
 
-    def _store_item(self, plan_id: int | None, it: ItemRows) -> None:
-        cur = self.conn.execute(
-            "INSERT INTO items (plan_id, ord, item_key, label, section, text, solution, result, criterion, indicator,"
-            " match_score, review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (plan_id, *it.item),
+    def _store_items(self, plan_id: int | None, items: Sequence[ItemRows]) -> None:
+        """All items of a plan and their facts in four statements: the item ids are given here
+        (the next free ones; the transaction holds the write lock), not read back one by one."""
+        if not items:
+            return
+        first = int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0])
+        ids = range(first, first + len(items))
+        self.conn.executemany(
+            "INSERT INTO items (id, plan_id, ord, item_key, label, section, text, solution, result, criterion,"
+            " indicator, match_score, review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(item_id, plan_id, *it.item) for item_id, it in zip(ids, items, strict=True)],
         )
-        item_id = cur.lastrowid
-        if it.assignments:
-            self.conn.executemany(
-                "INSERT INTO assignments (item_id, plan_id, role, ord, unit) VALUES (?, ?, ?, ?, ?)",
-                [(item_id, plan_id, *a) for a in it.assignments],
-            )
-        if it.people:
-            self.conn.executemany(
-                "INSERT INTO people (item_id, plan_id, ord, name, position) VALUES (?, ?, ?, ?, ?)",
-                [(item_id, plan_id, *p) for p in it.people],
-            )
-        if it.deadline is not None:
-            self.conn.execute(
-                "INSERT INTO deadlines (item_id, plan_id, date, start, recurrence, kind, text)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (item_id, plan_id, *it.deadline),
-            )
+        self.conn.executemany(
+            "INSERT INTO assignments (item_id, plan_id, role, ord, unit) VALUES (?, ?, ?, ?, ?)",
+            [(item_id, plan_id, *a) for item_id, it in zip(ids, items, strict=True) for a in it.assignments],
+        )
+        self.conn.executemany(
+            "INSERT INTO people (item_id, plan_id, ord, name, position) VALUES (?, ?, ?, ?, ?)",
+            [(item_id, plan_id, *p) for item_id, it in zip(ids, items, strict=True) for p in it.people],
+        )
+        self.conn.executemany(
+            "INSERT INTO deadlines (item_id, plan_id, date, start, recurrence, kind, text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (item_id, plan_id, *it.deadline)
+                for item_id, it in zip(ids, items, strict=True)
+                if it.deadline is not None
+            ],
+        )
 
     def _store_criteria(self, catalogue: str) -> None:
         from vanban.catalogue import catalogue_ids, load_catalogue

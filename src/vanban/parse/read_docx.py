@@ -43,6 +43,7 @@ _FALSE = {"0", "false", "off", "none"}
 _CONTAINERS = {
     qn(t) for t in ("w:hyperlink", "w:ins", "w:smartTag", "w:customXml", "w:fldSimple", "w:moveTo", "w:dir", "w:bdo")
 }
+_W_VAL, _W_R, _W_PPR, _W_PSTYLE, _W_NUMPR = qn("w:val"), qn("w:r"), qn("w:pPr"), qn("w:pStyle"), qn("w:numPr")
 _W_T, _W_SYM, _W_NB_HYPHEN = qn("w:t"), qn("w:sym"), qn("w:noBreakHyphen")
 _W_TABS, _W_BREAKS = {qn("w:tab"), qn("w:ptab")}, {qn("w:br"), qn("w:cr")}
 _W_RPR, _W_RSTYLE, _W_B, _W_I = qn("w:rPr"), qn("w:rStyle"), qn("w:b"), qn("w:i")
@@ -50,7 +51,7 @@ _HEADING_RX = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 
 
 def _val(el: _El | None, default: str | None = None) -> str | None:
-    v = None if el is None else el.get(qn("w:val"))
+    v = None if el is None else el.get(_W_VAL)
     return default if v is None else str(v)
 
 
@@ -153,26 +154,39 @@ class _Numbering:
     """Counters per list (``w:num``); a level restarts when a higher level moves on."""
 
     def __init__(self, doc: Any) -> None:
-        self.nums: dict[str, dict[int, _Level]] = {}
+        self._levels: dict[str, dict[int, _Level]] = {}
         self.counters: dict[str, list[int | None]] = {}
+        self._nums: dict[str, _El] = {}
+        self._abstract: dict[str, _El] = {}
         try:
             root = doc.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             return
-        abstract = {str(a.get(qn("w:abstractNumId"))): _levels(a) for a in root.findall(qn("w:abstractNum"))}
+        # Only indexed here: the levels of a list are read when a paragraph first uses it.
+        for a in root.findall(qn("w:abstractNum")):
+            self._abstract[str(a.get(qn("w:abstractNumId")))] = a
         for num in root.findall(qn("w:num")):
-            levels = dict(abstract.get(str(_val(num.find(qn("w:abstractNumId")))), {}))
-            for ov in num.findall(qn("w:lvlOverride")):
-                levels.update(_levels(ov))
-                ilvl, start = _int_attr(ov, "w:ilvl"), ov.find(qn("w:startOverride"))
-                if start is not None and ilvl in levels:
-                    old = levels[ilvl]
-                    levels[ilvl] = _Level(_int(start, 1), old.fmt, old.text, old.suff)
-            self.nums[str(num.get(qn("w:numId")))] = levels
+            self._nums[str(num.get(qn("w:numId")))] = num
+
+    def levels(self, num_id: str) -> dict[int, _Level]:
+        if num_id not in self._levels:
+            num = self._nums.get(num_id)
+            levels: dict[int, _Level] = {}
+            if num is not None:
+                abstract = self._abstract.get(str(_val(num.find(qn("w:abstractNumId")))))
+                levels = _levels(abstract) if abstract is not None else {}
+                for ov in num.findall(qn("w:lvlOverride")):
+                    levels.update(_levels(ov))
+                    ilvl, start = _int_attr(ov, "w:ilvl"), ov.find(qn("w:startOverride"))
+                    if start is not None and ilvl in levels:
+                        old = levels[ilvl]
+                        levels[ilvl] = _Level(_int(start, 1), old.fmt, old.text, old.suff)
+            self._levels[num_id] = levels
+        return self._levels[num_id]
 
     def label(self, num_id: str, ilvl: int) -> str:
         """The label Word shows for the next paragraph of list ``num_id`` at ``ilvl``."""
-        levels = self.nums.get(num_id, {})
+        levels = self.levels(num_id)
         if ilvl not in levels:
             return ""
         counters = self.counters.setdefault(num_id, [None] * 9)
@@ -249,15 +263,19 @@ class _Reader:
         return None
 
     def paragraph(self, p: _El) -> _Para:
-        ppr = p.find(qn("w:pPr"))
-        sid = _val(ppr.find(qn("w:pStyle"))) if ppr is not None else None
+        ppr = next((ch for ch in p if ch.tag == _W_PPR), None)
+        props: dict[str, _El] = {}
+        if ppr is not None:
+            for ch in ppr:
+                props.setdefault(ch.tag, ch)
+        sid = _val(props.get(_W_PSTYLE))
         runs: list[tuple[str, bool, bool]] = []
         para = _Para("", False, False)
         self._collect(p, sid, runs, para.boxes)
         para.text = "".join(t for t, _, _ in runs)
         para.bold = _all([b for t, b, _ in runs if t.strip()])
         para.italic = _all([i for t, _, i in runs if t.strip()])
-        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        numpr = props.get(_W_NUMPR)
         num_id, ilvl = self._prop("num", sid) or (None, 0)
         if numpr is not None:
             num_id = _val(numpr.find(qn("w:numId")), num_id)
@@ -276,7 +294,7 @@ class _Reader:
 
     def _collect(self, el: _El, sid: str | None, runs: list[tuple[str, bool, bool]], boxes: list[_El]) -> None:
         for ch in el:
-            if ch.tag == qn("w:r"):
+            if ch.tag == _W_R:
                 runs.append(self._run(ch, sid, boxes))
             elif ch.tag in _CONTAINERS:
                 self._collect(ch, sid, runs, boxes)
@@ -286,17 +304,15 @@ class _Reader:
                     self._collect(inner, sid, runs, boxes)
 
     def _run(self, r: _El, sid: str | None, boxes: list[_El]) -> tuple[str, bool, bool]:
-        rpr = r.find(_W_RPR)
-        rsid = _val(rpr.find(_W_RSTYLE)) if rpr is not None else None
-        flags = []
-        for prop, tag in (("bold", _W_B), ("italic", _W_I)):
-            direct = _on(rpr.find(tag)) if rpr is not None else None
-            flags.append(bool(self._prop(prop, rsid, sid) if direct is None else direct))
+        # One pass over the children (a find() costs as much as the whole loop).
+        rpr: _El | None = None
         parts: list[str] = []
         for ch in r:
             tag = ch.tag
             if tag == _W_T:
                 parts.append(ch.text or "")
+            elif tag == _W_RPR:
+                rpr = ch if rpr is None else rpr
             elif tag in _W_TABS:
                 parts.append("\t")
             elif tag in _W_BREAKS:
@@ -309,7 +325,17 @@ class _Reader:
                     parts.append(chr(int(code, 16)))
             elif tag in (qn("w:drawing"), qn("w:pict"), qn("w:object"), _MC_ALT):
                 boxes.extend(_text_boxes(ch))
-        return "".join(parts), flags[0], flags[1]
+        props: dict[str, _El] = {}
+        if rpr is not None:
+            for ch in rpr:
+                props.setdefault(ch.tag, ch)
+        rsid = _val(props.get(_W_RSTYLE))
+        bold, italic = _on(props.get(_W_B)), _on(props.get(_W_I))
+        return (
+            "".join(parts),
+            bool(self._prop("bold", rsid, sid) if bold is None else bold),
+            bool(self._prop("italic", rsid, sid) if italic is None else italic),
+        )
 
     def body(self, container: _El) -> None:
         for el in _block_items(container):

@@ -58,16 +58,17 @@ def expand_abbreviations(text: str) -> str:
     return rx.sub(lambda m: table[m.group(0)], text)
 
 
-# The combining marks Vietnamese uses (and the rest of their block), dropped in one C call.
-_MARKS = dict.fromkeys(c for c in range(0x300, 0x370) if unicodedata.combining(chr(c)))
+_COMMON_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")  # the block Vietnamese uses (not U+034F)
 
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Đô thị' → 'do thi'."""
-    d = unicodedata.normalize("NFD", text.lower().replace("đ", "d")).translate(_MARKS)
+    d = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
     if d.isascii():
         return d
-    return "".join(c for c in d if not unicodedata.combining(c))  # marks of other blocks
+    d = _COMMON_MARKS.sub("", d)
+    other = [c for c in set(d) if not c.isascii() and unicodedata.combining(c)]
+    return d.translate(dict.fromkeys(map(ord, other))) if other else d
 
 
 def _prepared(text: str) -> str:

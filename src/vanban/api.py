@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,7 +90,8 @@ def body_mentions(doc: Document, record: PlanRecord) -> list[tuple[str, SourceSp
     from vanban.parse.header import header_end
     from vanban.parse.outline import block_label, is_heading
 
-    used = [(it.source.start, it.source.end) for it in record.items]
+    used = _union(sorted((it.source.start, it.source.end) for it in record.items))
+    used_starts = [s for s, _ in used]
     # A plan that lists its tasks in the body and assigns them in an appendix table repeats them.
     task_texts = {it.text.casefold() for it in record.items}
     start = header_end(doc)
@@ -101,8 +103,21 @@ def body_mentions(doc: Document, record: PlanRecord) -> list[tuple[str, SourceSp
         label = block_label(text)
         if label is not None and text[label.end :].casefold() in task_texts:
             continue
-        if b.table is None and not any(s <= b.start < e for s, e in used) and text.casefold() not in task_texts:
+        k = bisect.bisect_right(used_starts, b.start) - 1
+        in_task = k >= 0 and b.start < used[k][1]
+        if b.table is None and not in_task and text.casefold() not in task_texts:
             out.append((text, doc.span(b)))
+    return out
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ``[start, end)`` spans merged where they overlap."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
     return out
 
 

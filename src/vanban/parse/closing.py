@@ -7,6 +7,7 @@ left, signer right), and a cell holds several lines, so both are read line by li
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from vanban.model import Document, Recipient, Signer
 from vanban.parse.lines import Line, block_lines
@@ -34,13 +35,20 @@ def _is_authority(t: str) -> bool:
     return len(t) < 80 and t.startswith(tuple(vocab().signer_prefixes)) and _is_upper(t)
 
 
+@cache
+def _closing_hint() -> re.Pattern[str]:
+    """A line that may open the closing: looser than the real tests, to skip other blocks fast."""
+    prefixes = "|".join(re.escape(p) for p in vocab().signer_prefixes)
+    return re.compile(rf"^\W*Nơi\s+nhận|^\s*(?:{prefixes})", re.I | re.M)
+
+
 def closing_start(doc: Document, body_start: int) -> int:
     """Index of the first closing block ('Nơi nhận:' or the signer's authority line)."""
-    for ln in block_lines(doc.blocks[body_start:]):
-        b = ln.block
-        if b.table is not None and (b.row or 0) > 2:
+    hint = _closing_hint()
+    for b in doc.blocks[body_start:]:
+        if (b.table is not None and (b.row or 0) > 2) or not hint.search(b.text):
             continue
-        if _NOI_NHAN.match(ln.text) or _is_authority(ln.text):
+        if any(_NOI_NHAN.match(ln.text) or _is_authority(ln.text) for ln in block_lines([b])):
             return b.index
     return len(doc.blocks)
 

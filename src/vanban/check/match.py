@@ -101,6 +101,24 @@ class TextIndex:
             for x in syl:
                 postings.setdefault(x, []).append(j)
         self.postings = {x: np.array(js, dtype=np.intp) for x, js in postings.items()}
+        # Token-set ratios computed so far, per query key (NaN: not yet): plans of one office
+        # repeat their tasks, and a task is scored once per process.
+        self._ratios: dict[str, NDArray[np.float64]] = {}
+
+    RATIO_CACHE = 4096  # query keys kept (about 1 KB each for a catalogue of 150 texts)
+
+    def ratios(self, key: str, cols: NDArray[np.intp]) -> NDArray[np.float64]:
+        """rapidfuzz's token-set ratio of ``key`` with the texts ``cols``."""
+        row = self._ratios.get(key)
+        if row is None:
+            if len(self._ratios) >= self.RATIO_CACHE:
+                del self._ratios[next(iter(self._ratios))]  # the oldest
+            row = self._ratios[key] = np.full(len(self.keys), np.nan)
+        todo = cols[np.isnan(row[cols])]
+        if len(todo):
+            some = [self.keys[j] for j in todo]
+            row[todo] = process.cdist([key], some, scorer=fuzz.token_set_ratio, dtype=np.float64)[0]
+        return row[cols]
 
     def f1(self, key: str) -> NDArray[np.float64]:
         """The syllable F1 of ``key`` with every text (the second half of :func:`text_score`)."""
@@ -147,9 +165,7 @@ class TextIndex:
             f1 = self.f1(key)
             idx = cols[self.bounds(f1)[cols] >= floor] if floor > 0 else cols
             if len(idx):
-                some = [self.keys[j] for j in idx]
-                ratio = process.cdist([key], some, scorer=fuzz.token_set_ratio, dtype=np.float64)[0]
-                out[i, idx] = 0.5 * ratio + 50.0 * f1[idx]
+                out[i, idx] = 0.5 * self.ratios(key, idx) + 50.0 * f1[idx]
         out[:, self.empty] = 0.0
         return out
 

@@ -8,10 +8,11 @@ The archives are made by ``benchmarks/make_archive.py`` (same seed, so the small
 ``--small`` plans of the large one). Every measured batch runs in a fresh Python process so peak
 figures are its own: ``parent`` is the batch process's peak RSS (``ru_maxrss``: the single writer,
 and the parser too with 1 job), ``tree`` the peak of the summed RSS of the batch process and all
-its descendants (pool or Dask workers, sampled every 0.1 s with psutil), ``CPU s/plan`` the CPU
-time of the whole tree per stored plan (user + system; does not depend on other load on the
-machine, unlike plans/s), ``heap`` the peak of Python allocations in the batch process
-(tracemalloc; a separate run, as tracing slows parsing).
+its descendants (pool or Dask workers, sampled every 0.25 s with psutil from this process, not
+from inside the measured one), ``CPU s/plan`` the CPU time of the whole tree per stored plan
+(user + system, as last sampled; does not depend on other load on the machine, unlike
+plans/s), ``heap`` the peak of Python allocations in the batch process (tracemalloc; a separate
+run, as tracing slows parsing).
 Goal: ≥ 20 text/DOCX plans/s per core. Figures go to stdout.
 """
 
@@ -34,13 +35,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def _sample(stop: threading.Event, peak: list[int], cpu: dict[int, float]) -> None:
-    """Peak summed RSS of the process tree, and the CPU seconds of every process in it."""
+def _sample(pid: int, stop: threading.Event, peak: list[int], cpu: dict[int, float]) -> None:
+    """Peak summed RSS of process ``pid`` and its descendants, and the CPU seconds of every
+    process in the tree, sampled from outside (in the benchmark's own process: a sampling thread
+    inside the measured one would take the GIL from it and slow it down)."""
     psutil: Any = importlib.import_module("psutil")  # installed with dask[distributed]
-    me = psutil.Process()
-    while not stop.wait(0.1):
+    try:
+        root = psutil.Process(pid)
+    except psutil.Error:
+        return
+    while not stop.wait(0.25):
         total = 0
-        for p in [me, *me.children(recursive=True)]:
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for p in tree:
             try:
                 total += p.memory_info().rss
                 t = p.cpu_times()
@@ -58,18 +68,10 @@ def child(args: argparse.Namespace) -> int:
         import tracemalloc
 
         tracemalloc.start()
-    peak = [0]
-    cpu: dict[int, float] = {}
-    stop = threading.Event()
-    sampler = threading.Thread(target=_sample, args=(stop, peak, cpu), daemon=True)
-    sampler.start()
     t = time.perf_counter()
     result = run_batch([args.archive], args.db, jobs=args.jobs[0], engine=args.engine)
     seconds = time.perf_counter() - t
-    stop.set()
-    sampler.join()
     own = resource.getrusage(resource.RUSAGE_SELF)
-    cpu[os.getpid()] = own.ru_utime + own.ru_stime
     heap = 0
     if args.trace:
         import tracemalloc
@@ -81,10 +83,9 @@ def child(args: argparse.Namespace) -> int:
         "stored": result.stored,
         "failed": result.failed + result.known_failed,
         "seconds": seconds,
-        "parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "tree_mb": peak[0] / 2**20,
+        "parent_mb": own.ru_maxrss / 1024,
+        "parent_cpu_s": own.ru_utime + own.ru_stime,
         "heap_mb": heap / 2**20,
-        "cpu_s": sum(cpu.values()),
     }
     print(json.dumps(out))
     return 0
@@ -93,8 +94,21 @@ def child(args: argparse.Namespace) -> int:
 def measure(archive: Path, db: Path, jobs: int, engine: str = "local", trace: bool = False) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--child", str(archive), "--db", str(db), "--jobs", str(jobs)]
     cmd += ["--engine", engine] + (["--trace"] if trace else [])
-    res = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    data: dict[str, float] = json.loads(res.stdout.strip().splitlines()[-1])
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    cpu: dict[int, float] = {}
+    stop = threading.Event()
+    sampler = threading.Thread(target=_sample, args=(proc.pid, stop, peak, cpu), daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"batch failed ({proc.returncode}):\n{err}")
+    data: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    data["tree_mb"] = peak[0] / 2**20
+    cpu[proc.pid] = max(cpu.get(proc.pid, 0.0), data["parent_cpu_s"])
+    data["cpu_s"] = sum(cpu.values())
     return data
 
 

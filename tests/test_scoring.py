@@ -8,11 +8,21 @@ from functools import cache
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.conftest import corpus_files, load
+from tests.conftest import ROOT, corpus_files, load
 
 from vanban.catalogue import load_catalogue
 from vanban.check.match import target_index, text_score
-from vanban.check.textkey import fold, syllable_bounds, syllables, text_key
+from vanban.check.textkey import (
+    StoredKeys,
+    fingerprint,
+    fold,
+    segmented_key,
+    stored_keys,
+    syllable_bounds,
+    syllables,
+    text_key,
+)
+from vanban.datafiles import load_data
 
 
 @cache
@@ -80,3 +90,31 @@ def _fold_reference(text: str) -> str:
 @given(st.text(alphabet=st.characters(max_codepoint=0x2FFF)) | st.text(alphabet="ẠạẤấỒồỮữỹĐđ\u0300\u0301\u034f\u20d0 "))
 def test_fold_equals_the_reference(text: str) -> None:
     assert fold(text) == _fold_reference(text)
+
+
+def test_stored_catalogue_keys_are_complete_and_fresh() -> None:
+    """``data/catalogue_keys.yaml`` holds the key of every catalogue text, as segmentation gives
+    it now; if this fails, run ``scripts/make_catalogue_keys.py``."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_catalogue_keys import catalogue_texts
+
+    stored = load_data("catalogue_keys.yaml", StoredKeys)
+    assert stored.fingerprint == fingerprint()
+    texts = catalogue_texts()
+    assert set(stored.keys) == set(texts)
+    for text in texts:
+        assert stored.keys[text] == segmented_key(text), text
+    assert stored_keys() == stored.keys  # in use
+
+
+def test_stale_stored_keys_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    import vanban.check.textkey as tk
+
+    stored_keys.cache_clear()
+    monkeypatch.setattr(tk, "fingerprint", lambda: "another")
+    try:
+        assert stored_keys() == {}
+    finally:
+        stored_keys.cache_clear()

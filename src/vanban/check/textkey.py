@@ -8,6 +8,7 @@ segmentation per process.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import cache, lru_cache
@@ -76,9 +77,55 @@ def _prepared(text: str) -> str:
     return expand_abbreviations(_LABEL.sub("", normalize_str(text).replace("\n", " ")))[:600]
 
 
+class StoredKeys(_Strict):
+    """``data/catalogue_keys.yaml``: the keys of every catalogue text, made by
+    ``scripts/make_catalogue_keys.py`` so a process need not segment them again (about a
+    second for the four catalogues). Used only while ``fingerprint`` matches :func:`fingerprint`."""
+
+    fingerprint: str
+    generated_by: str
+    keys: dict[str, str]
+
+
+KEY_VERSION = 1  # bump when text_key's own steps change
+
+
+@cache
+def fingerprint() -> str:
+    """What keys depend on besides the text: underthesea's version, the abbreviation and
+    normalisation data, the stop words and label pattern, and :data:`KEY_VERSION`."""
+    from importlib import metadata, resources
+
+    h = hashlib.sha256()
+    for part in (
+        str(KEY_VERSION),
+        metadata.version("underthesea"),
+        metadata.version("underthesea_core"),
+        " ".join(sorted(_STOP)),
+        _LABEL.pattern,
+    ):
+        h.update(part.encode() + b"\0")
+    for name in ("abbreviations.yaml", "normalize.yaml"):
+        h.update(resources.files("vanban.data").joinpath(name).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@cache
+def stored_keys() -> dict[str, str]:
+    """The stored catalogue keys, or none when they were made with other data or libraries."""
+    stored = load_data("catalogue_keys.yaml", StoredKeys)
+    return stored.keys if stored.fingerprint == fingerprint() else {}
+
+
 @lru_cache(maxsize=8192)
 def text_key(text: str) -> str:
     """The matching key of ``text`` (see the module docstring)."""
+    stored = stored_keys().get(text)
+    return stored if stored is not None else segmented_key(text)
+
+
+def segmented_key(text: str) -> str:
+    """:func:`text_key` computed: underthesea's segmentation of the prepared text."""
     from underthesea import word_tokenize  # heavy import, paid once
 
     words = word_tokenize(_prepared(text))

@@ -100,7 +100,7 @@ def tone_marks(mt: MappedText) -> MappedText:
 # Words that may carry an old-style mark: o/u followed by a toned a/e/y at the end of the word
 # (``_OLD_STYLE_END`` finds the ending alone, much faster than the whole word, to skip most texts).
 _OLD_STYLE = re.compile(r"\w*[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?!\w)")
-_OLD_STYLE_END = re.compile(r"[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?!\w)")
+_OLD_STYLE_END = re.compile(r"(?<![qQ])[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?!\w)")
 
 
 def _prefilter(pattern: str) -> re.Pattern[str]:

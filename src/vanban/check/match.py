@@ -287,8 +287,11 @@ def score_pairs(record: PlanRecord, cat: Catalogue) -> list[Pair]:
     sections = {s.path: s for s in record.sections}
     pairs: list[Pair] = []
     index = target_index(cat)
+    criteria: dict[tuple[str, ...], tuple[Criterion | None, float]] = {}  # items of a section share it
     for i, item in enumerate(record.items):
-        crit, sure = _criterion_of(item, sections, cat)
+        if item.section not in criteria:
+            criteria[item.section] = _criterion_of(item, sections, cat)
+        crit, sure = criteria[item.section]
         label = (item.label or "").strip(".")
         head = sections[item.section].title if item.section in sections else " ".join(item.section)
         named = set(explicit_ids(f"{head} {item.text[:200]}"))

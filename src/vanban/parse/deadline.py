@@ -274,6 +274,7 @@ def _deadline(hit: _Hit, text: str) -> Deadline:
     )
 
 
+@lru_cache(maxsize=8192)
 def find_deadline(text: str, plan_year: int | None) -> tuple[Deadline, int, int] | None:
     """The first deadline phrase in ``text`` and its ``[start, end)`` offsets in ``text``.
 

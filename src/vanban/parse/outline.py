@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vanban.model import Block, Document, Section
 
@@ -30,7 +31,9 @@ class Label:
     end: int  # where the text after the label starts
 
 
+@lru_cache(maxsize=16384)
 def block_label(text: str) -> Label | None:
+    """The numbering a text starts with (cached: every pass over the blocks asks again)."""
     m = _LABEL.match(text)
     if not m:
         return None

@@ -129,12 +129,7 @@ def segmented_key(text: str) -> str:
     from underthesea import word_tokenize  # heavy import, paid once
 
     words = word_tokenize(_prepared(text))
-    out = []
-    for w in words:
-        f = _word(w)
-        if f and f not in _STOP and not f.isdigit():
-            out.append(f)
-    return " ".join(out)
+    return " ".join(f for f in _words(words) if f and f not in _STOP and not f.isdigit())
 
 
 @lru_cache(maxsize=16384)
@@ -144,9 +139,14 @@ def syllables(key: str) -> frozenset[str]:
     return frozenset(s for w in key.split() for s in w.split("_") if s not in _STOP)
 
 
-def _word(token: str) -> str:
-    """A token or word as it appears in a key: folded, non-word characters as '_'."""
-    return re.sub(r"[^\w%]+", "_", fold(token)).strip("_")
+_NON_WORD = re.compile(r"[^\w%]+")
+
+
+def _words(tokens: list[str]) -> list[str]:
+    """Tokens or words as they appear in a key: folded, non-word characters as '_' (folded in
+    one call: folding is character by character)."""
+    folded = fold("\0".join(tokens)).split("\0") if tokens else []
+    return [_NON_WORD.sub("_", f).strip("_") for f in folded]
 
 
 @lru_cache(maxsize=16384)
@@ -162,8 +162,7 @@ def syllable_bounds(text: str) -> tuple[frozenset[str], int]:
 
     every: set[str] = set()
     least: set[str] = set()
-    for token in tokenize(_prepared(text)):
-        f = _word(token)
+    for f in _words(tokenize(_prepared(text))):
         syl = {s for s in f.split("_") if s not in _STOP}  # '' too: 'a_-b' keys as 'a__b'
         every |= syl
         if f and not f.isdigit():

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from vanban.model import Person
 from vanban.parse.vocab import surname_set, vocab
@@ -36,6 +36,11 @@ def split_units(text: str) -> list[str]:
     A part that starts with a descriptor ('phụ trách …') stays with the part before it, and so
     does a part joined to such a description by 'và'.
     """
+    return list(_split_units(text))
+
+
+@lru_cache(maxsize=8192)
+def _split_units(text: str) -> tuple[str, ...]:
     pieces = _SPLIT.split(text)
     parts: list[str] = []
     glued = False
@@ -56,7 +61,7 @@ def split_units(text: str) -> list[str]:
         glued = False
         parts.append(part)
     cleaned = [_TRAILING.sub("", p).strip(" -+•") for p in parts]
-    return [p for p in cleaned if p and any(c.isalpha() for c in p)]
+    return tuple(p for p in cleaned if p and any(c.isalpha() for c in p))
 
 
 def is_person_name(text: str) -> bool:

@@ -10,11 +10,12 @@ test session), never into the repository.
 from __future__ import annotations
 
 import random
-import shutil
 import subprocess
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
+
+from vanban.office import convert, soffice_path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -26,18 +27,13 @@ def plan_pdf(stem: str, work: Path) -> Path:
     fixture = FIXTURES / f"{stem}.pdf"
     if fixture.exists():
         return fixture
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    soffice = soffice_path()
     if soffice is None:
         raise RuntimeError("LibreOffice (soffice) is needed to turn the DOCX fixture into a PDF")
-    out = work / "pdf"
-    out.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(FIXTURES / f"{stem}.docx")],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out / f"{stem}.pdf"
+    out = work / "pdf" / f"{stem}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(convert(soffice, (FIXTURES / f"{stem}.docx").read_bytes(), "docx", "pdf", timeout=180, stem=stem))
+    return out
 
 
 def rasterise(pdf: Path, page: int, dpi: int = DPI) -> Image.Image:

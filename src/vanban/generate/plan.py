@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from vanban.errors import OutputError, VanbanError
 from vanban.io import write_atomic
 from vanban.model import Item, PlanRecord
+from vanban.office import ConversionError, convert, soffice_path
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_TEMPLATE = ROOT / "templates" / "ke-hoach.docx"
@@ -264,33 +262,17 @@ def render_docx(
 
 
 def docx_to_pdf(docx: bytes, name: str = "ke-hoach", timeout: int = 180) -> bytes:
-    """Convert with LibreOffice headless (a private profile, so runs in parallel do not clash)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    """Convert with LibreOffice headless (see :mod:`vanban.office`)."""
+    soffice = soffice_path()
     if soffice is None:
         raise OutputError("không tìm thấy LibreOffice để xuất PDF.", hint="Hãy chạy scripts/setup.sh.")
-    with tempfile.TemporaryDirectory(prefix="vanban-pdf-") as tmp:
-        src = Path(tmp) / f"{name}.docx"
-        src.write_bytes(docx)
-        cmd = [
-            soffice,
-            f"-env:UserInstallation=file://{tmp}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            tmp,
-            str(src),
-        ]
-        try:
-            subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
-        except (subprocess.SubprocessError, OSError) as e:
-            raise OutputError(
-                "LibreOffice không chuyển được tệp sang PDF.", hint="Hãy thử lại hoặc mở bằng Word."
-            ) from e
-        pdf = src.with_suffix(".pdf")
-        if not pdf.exists():
-            raise OutputError("LibreOffice không tạo ra tệp PDF.", hint="Hãy thử lại hoặc mở bằng Word.")
-        return pdf.read_bytes()
+    try:
+        return convert(soffice, docx, "docx", "pdf", timeout=timeout, stem=name)
+    except ConversionError as e:
+        why = f" trong {timeout} giây" if e.timed_out else ""
+        raise OutputError(
+            f"LibreOffice không chuyển được tệp sang PDF{why}.", hint="Hãy thử lại hoặc mở bằng Word."
+        ) from e
 
 
 def write_plan(

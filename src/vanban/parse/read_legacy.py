@@ -14,22 +14,19 @@ the byte 0xAD as ``<w:softHyphen/>``, and in TCVN3 that byte is the letter ư.
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import struct
-import subprocess
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 import docx
 from docx.oxml.ns import qn
 
+from vanban import office
 from vanban.errors import CorruptFileError, InputError
 from vanban.model import Document
+from vanban.office import ConversionError, soffice_path
 from vanban.parse.builder import DocumentBuilder
 from vanban.parse.legacy_encoding import (
     Encoding,
@@ -51,11 +48,6 @@ _SOFT_HYPHEN = "\u00ad"
 _RUN_CONTAINERS = {qn(t) for t in ("w:hyperlink", "w:smartTag", "w:ins", "w:moveTo", "w:fldSimple", "w:customXml")}
 _SDT, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtContent")
 _FMT_NAMES = {"doc": "Word 97-2003 (.doc)", "rtf": "RTF", "odt": "OpenDocument (.odt)"}
-
-
-def soffice_path() -> str | None:
-    """The LibreOffice binary, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def _sniff(data: bytes, fmt: LegacyFormat) -> bool:
@@ -135,46 +127,21 @@ def convert_to_docx(path: str, data: bytes, fmt: LegacyFormat, *, timeout: float
             path=path,
             hint="Chạy scripts/setup.sh để cài LibreOffice, hoặc lưu tệp thành .docx rồi chạy lại.",
         )
-    with tempfile.TemporaryDirectory(prefix="vanban-lo-") as tmp:
-        src = Path(tmp) / f"input.{fmt}"
-        src.write_bytes(data)
-        out_dir = Path(tmp) / "out"
-        cmd = [
-            exe,
-            f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(out_dir),
-            str(src),
-        ]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False, env=_env())
-        except subprocess.TimeoutExpired as e:
+    try:
+        return office.convert(exe, data, fmt, "docx:MS Word 2007 XML", timeout=timeout)
+    except ConversionError as e:
+        if e.timed_out:
             raise CorruptFileError(
                 f"LibreOffice không chuyển đổi được tệp {where} trong {timeout:.0f} giây.",
                 path=path,
                 hint="Tệp có thể hỏng hoặc quá lớn; mở bằng Word, lưu lại thành .docx rồi chạy lại.",
             ) from e
-        result = out_dir / "input.docx"
-        if not result.is_file() or result.stat().st_size == 0:
-            detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()
-            raise CorruptFileError(
-                f"LibreOffice không mở được tệp {where} (tệp hỏng hoặc không đúng định dạng)"
-                + (f": {detail[-1]}" if detail else "."),
-                path=path,
-                hint="Mở tệp bằng Word, lưu lại thành .docx rồi chạy lại.",
-            )
-        return result.read_bytes()
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)  # soffice's own Python must not pick up ours
-    env.setdefault("HOME", tempfile.gettempdir())
-    return env
+        raise CorruptFileError(
+            f"LibreOffice không mở được tệp {where} (tệp hỏng hoặc không đúng định dạng)"
+            + (f": {e.detail}" if e.detail else "."),
+            path=path,
+            hint="Mở tệp bằng Word, lưu lại thành .docx rồi chạy lại.",
+        ) from e
 
 
 class _Styles:

@@ -24,8 +24,8 @@ from timing import median_ms as ms  # noqa: E402
 from vanban.api import read  # noqa: E402
 from vanban.catalogue import catalogue_ids, load_catalogue  # noqa: E402
 from vanban.check.coverage import check_record  # noqa: E402
-from vanban.check.match import targets  # noqa: E402
-from vanban.check.textkey import text_key  # noqa: E402
+from vanban.check.match import _heading_scores_cached, _target_index, targets  # noqa: E402
+from vanban.check.textkey import segmented_key, syllable_bounds, text_key  # noqa: E402
 from vanban.parse.record import document_to_record  # noqa: E402
 
 
@@ -42,13 +42,18 @@ def main() -> int:
     for tg in targets(cat):
         for x in tg.texts:
             text_key(x)
-    print(f"warm-up (underthesea import + catalogue keys): {(time.perf_counter() - t) * 1000:.0f} ms")
+    print(f"catalogue keys (stored, data/catalogue_keys.yaml): {(time.perf_counter() - t) * 1000:.0f} ms")
+    t = time.perf_counter()
+    segmented_key("Xây dựng đời sống văn hóa ở khu dân cư")
+    print(f"warm-up (underthesea import + model): {(time.perf_counter() - t) * 1000:.0f} ms")
     catalogue_keys = {x for tg in targets(cat) for x in tg.texts}
     for seed in ("000_9f388ce2cba106c8.txt", "001_377a1ae89155c130.txt"):
         record = document_to_record(read(ROOT / "corpus/seeds" / seed))
 
         def fresh(record: object = record) -> None:
-            text_key.cache_clear()
+            # Nothing of this plan known: every per-text cache emptied, the index rebuilt.
+            for cached in (text_key, syllable_bounds, _target_index, _heading_scores_cached):
+                cached.cache_clear()
             for x in catalogue_keys:
                 text_key(x)
             t0 = time.perf_counter()

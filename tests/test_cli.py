@@ -122,3 +122,31 @@ def test_text_command_on_legacy_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     text = out.read_text(encoding="utf-8")
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text.upper()
     assert "Trương Tấn Thiệu" in text
+
+
+def test_ocr_lang_is_checked_before_reading(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "text", "--ocr-lang", "vie;rm -rf", SEED2)
+    assert code == 2
+    assert "mã ngôn ngữ nhận dạng chữ «vie;rm -rf» không hợp lệ" in err and "vie+eng" in err
+
+
+@pytest.mark.skipif(not __import__("shutil").which("tesseract"), reason="Tesseract is not installed")
+def test_ocr_lang_reaches_the_ocr_of_images_pdfs_and_batch_workers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PIL import Image
+
+    from vanban.archive.batch import run_batch
+    from vanban.archive.db import snapshot
+
+    scan = tmp_path / "in" / "scan.png"
+    scan.parent.mkdir()
+    Image.new("L", (400, 300), 255).save(scan)
+    (tmp_path / "in" / "plan.txt").write_bytes(Path(SEED2).read_bytes())
+    code, _, err = run(capsys, "parse", "--ocr-lang", "xyz", str(scan))
+    assert code == 2 and "Tesseract thiếu dữ liệu «xyz»" in err and "tesseract-ocr-xyz" in err
+    # The language is handed to the pool's workers: the scan fails for it, the text plan is stored.
+    result = run_batch([tmp_path / "in"], tmp_path / "a.sqlite", jobs=2, ocr_lang="xyz")
+    assert (result.new, result.failed) == (1, 1)
+    [(path, _sha, _code, message)] = snapshot(tmp_path / "a.sqlite")["failures"]
+    assert path.endswith("scan.png") and "«xyz»" in message

@@ -285,3 +285,12 @@ def test_known_syllables_are_never_replaced() -> None:
         changed = [(a, b) for a, b in zip(text.split(), fixed.split(), strict=False) if a != b]
         # only the fixed phrases of data/ocr_corrections.yaml may change a known syllable
         assert all(ocr_correct.fold(a) == ocr_correct.fold(b) for a, b in changed), changed
+
+
+def test_another_ocr_language_combination_reads_the_page(scans: Path) -> None:
+    """``--ocr-lang vie+eng`` (both shipped with Tesseract here) reads Vietnamese as well."""
+    page = ocr_pages.scanned_pages("seed000", [16], scans)[0]
+    doc = read(page, ocr_lang="vie+eng")
+    cells = {(b.row, b.col): b.text for b in doc.blocks if b.kind == "table_cell"}
+    assert cells[(0, 1)] == "Nội dung tiêu chí"
+    assert "Nguyễn Hoàng Chương" in cells.values()

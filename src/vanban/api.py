@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from pathlib import Path
 
-from vanban.errors import CatalogueError, EmptyFileError, NotAPlanError, StrictModeError, UnsupportedFormatError
+from vanban.errors import (
+    CatalogueError,
+    EmptyFileError,
+    InputError,
+    NotAPlanError,
+    StrictModeError,
+    UnsupportedFormatError,
+)
 from vanban.model import CheckReport, Document, PlanRecord, SourceFormat, SourceSpan
 
 Reader = Callable[[str, bytes], Document]
@@ -15,7 +23,10 @@ SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".doc", ".rtf", ".odt", ".png", ".j
 IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
-def _reader(suffix: str) -> Reader:
+_OCR_LANG = re.compile(r"[A-Za-z_]+(?:\+[A-Za-z_]+)*")
+
+
+def _reader(suffix: str, ocr_lang: str = "vie") -> Reader:
     # Imported lazily: each reader pulls in its own heavy library.
     if suffix in (".txt", ".md"):
         from vanban.parse.read_text import read_text
@@ -29,11 +40,11 @@ def _reader(suffix: str) -> Reader:
     if suffix == ".pdf":
         from vanban.parse.read_pdf import read_pdf
 
-        return read_pdf
+        return lambda p, d: read_pdf(p, d, ocr_lang)
     if suffix in IMAGES:
         from vanban.parse.read_ocr import read_image
 
-        return read_image
+        return lambda p, d: read_image(p, d, ocr_lang)
     if suffix in (".doc", ".rtf", ".odt"):
         from vanban.parse.read_legacy import read_legacy
 
@@ -45,8 +56,15 @@ def _reader(suffix: str) -> Reader:
     )
 
 
-def read(source: str | Path | bytes, *, name: str | None = None) -> Document:
-    """Read a file (path) or its bytes (``name`` gives the format) into blocks."""
+def read(source: str | Path | bytes, *, name: str | None = None, ocr_lang: str = "vie") -> Document:
+    """Read a file (path) or its bytes (``name`` gives the format) into blocks. Scans are read
+    with Tesseract's languages ``ocr_lang`` ('vie', 'vie+eng')."""
+    if not _OCR_LANG.fullmatch(ocr_lang):
+        raise InputError(
+            f"mã ngôn ngữ nhận dạng chữ «{ocr_lang}» không hợp lệ.",
+            path=name if isinstance(source, bytes) else str(source),
+            hint="Dùng mã ngôn ngữ của Tesseract, nối bằng dấu +, ví dụ vie hoặc vie+eng.",
+        )
     if isinstance(source, bytes):
         data, path = source, name or "<bytes>.txt"
     else:
@@ -54,7 +72,7 @@ def read(source: str | Path | bytes, *, name: str | None = None) -> Document:
         data = Path(source).read_bytes()
     suffix = Path(path).suffix.lower()
     try:
-        reader = _reader(suffix)
+        reader = _reader(suffix, ocr_lang)
     except UnsupportedFormatError as e:
         e.path = path
         raise
@@ -153,6 +171,7 @@ def check(
     catalogue: str | None = None,
     unit: str | None = None,
     name: str | None = None,
+    ocr_lang: str = "vie",
 ) -> tuple[PlanRecord, CheckReport, Document]:
     """Check a plan against a criteria catalogue (detected when ``catalogue`` is None)."""
     from vanban.catalogue import catalogue_ids, load_catalogue
@@ -160,7 +179,7 @@ def check(
     from vanban.check.detect import detect_catalogue, unit_type
     from vanban.parse.record import document_to_record
 
-    doc = read(source, name=name)
+    doc = read(source, name=name, ocr_lang=ocr_lang)
     record = _flag_uncertain(doc, document_to_record(doc))
     detected = catalogue is None
     if catalogue is None:
@@ -181,9 +200,11 @@ def check(
     return enriched, report, doc
 
 
-def parse(source: str | Path | bytes, *, name: str | None = None, strict: bool = False) -> PlanRecord:
+def parse(
+    source: str | Path | bytes, *, name: str | None = None, strict: bool = False, ocr_lang: str = "vie"
+) -> PlanRecord:
     """Read and parse a plan. ``strict`` turns warnings into a :class:`StrictModeError`."""
-    doc = read(source, name=name)
+    doc = read(source, name=name, ocr_lang=ocr_lang)
     record = to_record(doc)
     if record.header.doc_type is None and not record.items and not record.legal_bases:
         raise NotAPlanError(

@@ -42,7 +42,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     failed = 0
     for f in files:
         try:
-            rec = parse(f, strict=args.strict)
+            rec = parse(f, strict=args.strict, ocr_lang=args.ocr_lang)
         except VanbanError as e:
             print(f"vanban: {e}", file=sys.stderr)
             failed += 1
@@ -68,7 +68,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_text(args: argparse.Namespace) -> int:
     from vanban.api import plain_text, read
 
-    text = plain_text(read(Path(args.file)))
+    text = plain_text(read(Path(args.file), ocr_lang=args.ocr_lang))
     if args.output:
         write_atomic(Path(args.output), text.encode("utf-8"))
         print(f"vanban: đã ghi {args.output}", file=sys.stderr)
@@ -81,7 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from vanban.api import check
     from vanban.check import render
 
-    _record, report, doc = check(Path(args.file), catalogue=args.catalogue, unit=args.unit_type)
+    _record, report, doc = check(Path(args.file), catalogue=args.catalogue, unit=args.unit_type, ocr_lang=args.ocr_lang)
     if args.format == "json":
         data = render.to_json(report)
     elif args.format == "html":
@@ -177,7 +177,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from vanban.archive.batch import cli_batch
 
-    return cli_batch(args.paths, args.db, args.jobs, args.catalogue, args.engine, args.scheduler, args.retry_failed)
+    return cli_batch(
+        args.paths, args.db, args.jobs, args.catalogue, args.engine, args.scheduler, args.retry_failed, args.ocr_lang
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -198,6 +200,12 @@ def cmd_import_xlsx(args: argparse.Namespace) -> int:
     return cli_import_xlsx(args.xlsx, args.output, args.record)
 
 
+def _ocr_lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--ocr-lang", default="vie", metavar="LANG", help="ngôn ngữ nhận dạng chữ bản quét (Tesseract), ví dụ vie+eng"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vanban", description="Đọc, kiểm tra và soạn kế hoạch hành chính.")
     p.add_argument("--version", action="version", version=f"vanban {__version__}")
@@ -208,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     pp.add_argument("--format", choices=["json", "text"], default="json")
     pp.add_argument("-o", "--output", metavar="OUT", help="tệp (hoặc thư mục, khi nhiều tệp) để ghi kết quả")
     pp.add_argument("--strict", action="store_true", help="coi mọi cảnh báo là lỗi")
+    _ocr_lang_option(pp)
     pp.set_defaults(func=cmd_parse)
 
     pc = sub.add_parser("check", help="kiểm tra kế hoạch đã đủ các tiêu chí, nội dung của bộ tiêu chí chưa")
@@ -216,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("--unit-type", choices=["phuong", "thi-tran", "xa"], help="loại đơn vị (mặc định: tự nhận ra)")
     pc.add_argument("--format", choices=["text", "json", "html", "xlsx"], default="text")
     pc.add_argument("-o", "--output", metavar="OUT")
+    _ocr_lang_option(pc)
     pc.set_defaults(func=cmd_check)
 
     pg = sub.add_parser("generate", help="soạn kế hoạch DOCX (và PDF) theo thể thức NĐ 30/2020 từ một bản ghi")
@@ -258,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     pb.add_argument("--engine", choices=["local", "dask"], default="local")
     pb.add_argument("--scheduler", metavar="ADDRESS", help="địa chỉ cụm Dask có sẵn (với --engine dask)")
     pb.add_argument("--retry-failed", action="store_true", help="đọc lại cả các tệp đã lỗi lần trước")
+    _ocr_lang_option(pb)
     pb.set_defaults(func=cmd_batch)
 
     prp = sub.add_parser("report", help="báo cáo tổng hợp từ cơ sở dữ liệu kho kế hoạch")
@@ -284,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     pt = sub.add_parser("text", help="lấy văn bản thuần Unicode của một tệp (bảng thành các dòng phân cách bằng tab)")
     pt.add_argument("file", metavar="FILE")
     pt.add_argument("-o", "--output", metavar="OUT")
+    _ocr_lang_option(pt)
     pt.set_defaults(func=cmd_text)
     return p
 

@@ -10,6 +10,7 @@ only complete plans behind; the next run completes it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -80,14 +81,14 @@ def crashed(path: str, sha: str | None, why: str) -> Failed:
     return Failed(path, sha, CRASH, f"{why} Hãy báo lỗi kèm tệp này.")
 
 
-def parse_record(data: bytes, path: str, catalogue: str | None) -> PlanRecord:
+def parse_record(data: bytes, path: str, catalogue: str | None, ocr_lang: str = "vie") -> PlanRecord:
     """Parse one file's bytes; with ``catalogue``, check against that catalogue instead of the
     detected one."""
     from vanban import api
 
     if catalogue is None:
-        return api.parse(data, name=path)
-    record, _report, _doc = api.check(data, name=path, catalogue=catalogue)
+        return api.parse(data, name=path, ocr_lang=ocr_lang)
+    record, _report, _doc = api.check(data, name=path, catalogue=catalogue, ocr_lang=ocr_lang)
     if record.header.doc_type is None and not record.items and not record.legal_bases:
         raise NotAPlanError(
             "không nhận ra đây là một kế hoạch (không có tên loại, căn cứ hay nhiệm vụ nào).",
@@ -97,7 +98,7 @@ def parse_record(data: bytes, path: str, catalogue: str | None) -> PlanRecord:
     return record
 
 
-def parse_file(path: str, catalogue: str | None = None) -> Outcome:
+def parse_file(path: str, catalogue: str | None = None, ocr_lang: str = "vie") -> Outcome:
     """What a worker does for one file: read, hash, parse, and turn the record into rows.
     Never raises: every problem becomes a :class:`Failed` with a code and a Vietnamese message."""
     try:
@@ -106,7 +107,7 @@ def parse_file(path: str, catalogue: str | None = None) -> Outcome:
         return _open_failed(path, None, e)
     sha = hashlib.sha256(data).hexdigest()
     try:
-        record = parse_record(data, path, catalogue)
+        record = parse_record(data, path, catalogue, ocr_lang)
         return Parsed(path, sha, record_rows(record), record.model_dump_json())
     except VanbanError as e:
         return Failed(path, sha, e.code, error_message(e))
@@ -141,10 +142,10 @@ def _watch_parent() -> None:
 
 
 # --- engines -----------------------------------------------------------------------------------
-def serial_engine(catalogue: str | None) -> Engine:
+def serial_engine(catalogue: str | None, worker: Worker = parse_file) -> Engine:
     def run(tasks: Iterator[Task]) -> Iterator[Outcome]:
         for path, _sha in tasks:
-            yield parse_file(path, catalogue)
+            yield worker(path, catalogue)
 
     return run
 
@@ -213,14 +214,16 @@ def pool_engine(jobs: int, catalogue: str | None, worker: Worker = parse_file) -
     return run
 
 
-def make_engine(engine: str, jobs: int, catalogue: str | None, scheduler: str | None) -> Engine:
+def make_engine(engine: str, jobs: int, catalogue: str | None, scheduler: str | None, ocr_lang: str = "vie") -> Engine:
+    # A partial of an importable function still pickles by name (pool and Dask workers).
+    worker: Worker = parse_file if ocr_lang == "vie" else functools.partial(parse_file, ocr_lang=ocr_lang)
     if engine == "dask":
         from vanban.archive.dask_engine import dask_engine
 
-        return dask_engine(jobs, catalogue, scheduler)
+        return dask_engine(jobs, catalogue, scheduler, worker=worker)
     if engine != "local":
         raise InputError(f"không có engine «{engine}».", hint="Chọn local hoặc dask.")
-    return serial_engine(catalogue) if jobs == 1 else pool_engine(jobs, catalogue)
+    return serial_engine(catalogue, worker) if jobs == 1 else pool_engine(jobs, catalogue, worker)
 
 
 # --- the batch ---------------------------------------------------------------------------------
@@ -275,10 +278,11 @@ def run_batch(
     engine: str | Engine = "local",
     scheduler: str | None = None,
     retry_failed: bool = False,
+    ocr_lang: str = "vie",
 ) -> BatchResult:
     """Parse every supported file under ``paths`` into the archive ``db``. See the module doc."""
     started = time.perf_counter()
-    run = make_engine(engine, jobs, catalogue, scheduler) if isinstance(engine, str) else engine
+    run = make_engine(engine, jobs, catalogue, scheduler, ocr_lang) if isinstance(engine, str) else engine
     result = BatchResult()
     with Archive(Path(db)) as archive:
         bar = _Bar(sum(1 for _ in iter_files(paths)))
@@ -366,6 +370,7 @@ def cli_batch(
     engine: str = "local",
     scheduler: str | None = None,
     retry_failed: bool = False,
+    ocr_lang: str = "vie",
 ) -> int:
     """``vanban batch``: exit 0 when every file is stored, 2 when any failed (or bad usage),
     130 when interrupted. Errors of the whole run (bad --catalogue, unwritable db) raise a
@@ -384,7 +389,14 @@ def cli_batch(
     if scheduler is not None and engine != "dask":
         engine = "dask"
     result = run_batch(
-        paths, db, jobs=jobs, catalogue=catalogue, engine=engine, scheduler=scheduler, retry_failed=retry_failed
+        paths,
+        db,
+        jobs=jobs,
+        catalogue=catalogue,
+        engine=engine,
+        scheduler=scheduler,
+        retry_failed=retry_failed,
+        ocr_lang=ocr_lang,
     )
     if result.files == 0:
         print(

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
-from vanban.archive.batch import MAX_CRASHES, Engine, Task, crashed, parse_file
+from vanban.archive.batch import MAX_CRASHES, Engine, Task, Worker, crashed, parse_file
 from vanban.archive.db import Failed, Outcome, Parsed
 from vanban.errors import InputError, OutputError
 
@@ -30,7 +30,13 @@ def _cluster_error(e: Exception, scheduler: str | None) -> InputError:
     )
 
 
-def dask_engine(jobs: int, catalogue: str | None, scheduler: str | None = None, window: int | None = None) -> Engine:
+def dask_engine(
+    jobs: int,
+    catalogue: str | None,
+    scheduler: str | None = None,
+    window: int | None = None,
+    worker: Worker = parse_file,
+) -> Engine:
     def run(tasks: Iterator[Task]) -> Iterator[Outcome]:
         first = next(tasks, None)
         if first is None:  # nothing to parse: no cluster to start
@@ -69,7 +75,7 @@ def dask_engine(jobs: int, catalogue: str | None, scheduler: str | None = None, 
                 task = next(tasks, None)
                 if task is None:
                     return False
-                fut = client.submit(parse_file, task[0], catalogue, pure=False)
+                fut = client.submit(worker, task[0], catalogue, pure=False)
                 paths[fut.key] = task
                 done.add(fut)
                 return True

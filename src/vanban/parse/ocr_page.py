@@ -101,7 +101,9 @@ def check_tesseract(path: str, lang: str) -> None:
         raise InputError(
             f"cần nhận dạng chữ (OCR) nhưng {what}.",
             path=path,
-            hint="Hãy cài gói tesseract-ocr và tesseract-ocr-vie (scripts/setup.sh cài sẵn) rồi thử lại.",
+            hint="Hãy cài gói tesseract-ocr và "
+            + ", ".join(f"tesseract-ocr-{p.lower().replace('_', '-')}" for p in (missing or ["vie"]))
+            + " (scripts/setup.sh cài sẵn tiếng Việt) rồi thử lại, hoặc chọn ngôn ngữ khác bằng --ocr-lang.",
         )
 
 

@@ -440,10 +440,12 @@ def read_pdf(path: str, data: bytes, ocr_lang: str = "vie") -> Document:
         raise _open_error(path, e) from e
     scans = [i for i, pg in enumerate(pages) if _needs_ocr(pg)]
     if scans:
-        from vanban.parse import read_ocr  # Tesseract, numpy and Pillow only for scans
+        from vanban.parse import ocr_page, read_ocr  # Tesseract, numpy and Pillow only for scans
 
         if read_ocr.tesseract_available(ocr_lang):
             return read_ocr.read_pdf_scans(path, data, pages, scans, ocr_lang)
+        if ocr_lang != ocr_page.DEFAULT_LANG:
+            ocr_page.check_tesseract(path, ocr_lang)  # asked for by name: say what is missing
     if not any(pg.words for pg in pages):
         raise EmptyFileError(
             "tệp PDF không có lớp chữ (có lẽ là bản quét/ảnh chụp), nên không đọc được nội dung.",

@@ -70,9 +70,11 @@ class ParseCounter:
         self.calls: list[str] = []
         real = api.parse
 
-        def counting(source: str | Path | bytes, *, name: str | None = None, strict: bool = False) -> PlanRecord:
+        def counting(
+            source: str | Path | bytes, *, name: str | None = None, strict: bool = False, ocr_lang: str = "vie"
+        ) -> PlanRecord:
             self.calls.append(name or str(source))
-            return real(source, name=name, strict=strict)
+            return real(source, name=name, strict=strict, ocr_lang=ocr_lang)
 
         monkeypatch.setattr(api, "parse", counting)
 
@@ -370,10 +372,12 @@ def test_a_crashing_parser_is_a_failure_not_the_end(tmp_path: Path, monkeypatch:
         shutil.copy(src, tmp_path / src.name)
     real = api.parse
 
-    def flaky(source: str | Path | bytes, *, name: str | None = None, strict: bool = False) -> PlanRecord:
+    def flaky(
+        source: str | Path | bytes, *, name: str | None = None, strict: bool = False, ocr_lang: str = "vie"
+    ) -> PlanRecord:
         if name and name.endswith(SEEDS[0].name):
             raise RecursionError("giả lập")
-        return real(source, name=name, strict=strict)
+        return real(source, name=name, strict=strict, ocr_lang=ocr_lang)
 
     monkeypatch.setattr(api, "parse", flaky)
     result = batch.run_batch([tmp_path], tmp_path / "a.sqlite")

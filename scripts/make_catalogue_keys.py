@@ -3,8 +3,9 @@
     .venv/bin/python scripts/make_catalogue_keys.py
 
 Segmenting the catalogues' texts costs about a second in every process that matches plans;
-the stored keys are used instead while their fingerprint (underthesea's version, the
-abbreviation and normalisation data, the stop words) matches. ``tests/test_scoring.py`` fails
+the stored keys are used instead while their fingerprint (the content of underthesea's
+segmentation model and tokenizer, the abbreviation and normalisation data, the stop words)
+matches. ``tests/test_scoring.py`` fails
 when a catalogue text has no stored key or a stale one: run this script again then.
 """
 

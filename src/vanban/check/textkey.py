@@ -9,9 +9,11 @@ segmentation per process.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 import unicodedata
 from functools import cache, lru_cache
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
@@ -90,23 +92,34 @@ class StoredKeys(_Strict):
 KEY_VERSION = 1  # bump when text_key's own steps change
 
 
+def _segmenter_files() -> list[Path]:
+    """The files underthesea's word segmentation is made of: its CRF model, the tokenizer and
+    the token normalisation (found without importing underthesea)."""
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    pipeline = Path(next(iter(spec.submodule_search_locations))) / "pipeline"
+    ws, tn = pipeline / "word_tokenize", pipeline / "text_normalize"
+    files = [*sorted((ws / "models").rglob("*")), ws / "__init__.py", ws / "regex_tokenize.py", *sorted(tn.glob("*"))]
+    return [f for f in files if f.is_file() and f.suffix != ".pyc"]
+
+
 @cache
 def fingerprint() -> str:
-    """What keys depend on besides the text: underthesea's version, the abbreviation and
-    normalisation data, the stop words and label pattern, and :data:`KEY_VERSION`."""
-    from importlib import metadata, resources
+    """What keys depend on besides the text, by content: underthesea's segmentation model,
+    tokenizer and token normalisation (a release that changes none of them keeps the keys), the
+    abbreviation and normalisation data, the stop words, the label pattern and
+    :data:`KEY_VERSION`. (The compiled featurizer of underthesea_core is not in it: the test of
+    the stored keys segments every catalogue text again.)"""
+    from importlib import resources
 
     h = hashlib.sha256()
-    for part in (
-        str(KEY_VERSION),
-        metadata.version("underthesea"),
-        metadata.version("underthesea_core"),
-        " ".join(sorted(_STOP)),
-        _LABEL.pattern,
-    ):
+    for part in (str(KEY_VERSION), " ".join(sorted(_STOP)), _LABEL.pattern):
         h.update(part.encode() + b"\0")
     for name in ("abbreviations.yaml", "normalize.yaml"):
         h.update(resources.files("vanban.data").joinpath(name).read_bytes() + b"\0")
+    for f in _segmenter_files():
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
 
 

@@ -165,25 +165,19 @@ def test_generated_records_round_trip(rec: PlanRecord) -> None:
     rec = conform(rec)  # what the generator writes
     assert view(back)["header"] == view(rec)["header"]
     assert view(back)["signer"] == view(rec)["signer"]
-    got = [
-        (
-            it.responsible,
-            it.coordinating,
-            sorted((p.name, p.position) for p in it.people),
-            it.deadline and (it.deadline.text, it.deadline.date),
-        )
-        for it in back.items
-    ]
-    want = [
-        (
-            it.responsible,
-            it.coordinating,
-            sorted((p.name, p.position) for p in it.people),
-            it.deadline and (it.deadline.text, it.deadline.date),
-        )
-        for it in rec.items
-    ]
-    assert got == want
+
+    def tasks(r: PlanRecord) -> list[object]:
+        return [
+            (
+                it.responsible,
+                it.coordinating,
+                sorted((p.name, p.position) for p in it.people),
+                it.deadline and (it.deadline.text, it.deadline.date),
+            )
+            for it in r.items
+        ]
+
+    assert tasks(back) == tasks(rec)
 
 
 @pytest.mark.parametrize(

@@ -216,7 +216,7 @@ def pool_engine(jobs: int, catalogue: str | None, worker: Worker = parse_file) -
 
 def make_engine(engine: str, jobs: int, catalogue: str | None, scheduler: str | None, ocr_lang: str = "vie") -> Engine:
     # A partial of an importable function still pickles by name (pool and Dask workers).
-    worker: Worker = parse_file if ocr_lang == "vie" else functools.partial(parse_file, ocr_lang=ocr_lang)
+    worker: Worker = functools.partial(parse_file, ocr_lang=ocr_lang)
     if engine == "dask":
         from vanban.archive.dask_engine import dask_engine
 

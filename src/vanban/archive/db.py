@@ -8,7 +8,6 @@ transaction per plan (``BEGIN IMMEDIATE`` … ``COMMIT``), WAL journal, foreign 
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,7 +43,6 @@ PLAN_COLUMNS = (
     "items_count",
     "warnings_count",
 )
-_YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b", re.I)
 
 
 def schema_sql() -> str:
@@ -97,11 +95,9 @@ Outcome = Parsed | Failed
 
 def plan_year(record: PlanRecord) -> int | None:
     """The year the plan is for: 'năm YYYY' in its title, else the year of its date."""
-    m = _YEAR.search(record.header.title or "")
-    if m:
-        return int(m.group(1))
-    d = record.header.date
-    return int(d[:4]) if d and d[:4].isdigit() else None
+    from vanban.parse.record import header_year  # the parser's rule; workers have it loaded
+
+    return header_year(record.header)
 
 
 def record_rows(record: PlanRecord) -> PlanRows:
@@ -248,28 +244,24 @@ class Archive:
         if not items:
             return
         first = int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0])
-        ids = range(first, first + len(items))
+        numbered = list(enumerate(items, start=first))
         self.conn.executemany(
             "INSERT INTO items (id, plan_id, ord, item_key, label, section, text, solution, result, criterion,"
             " indicator, match_score, review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(item_id, plan_id, *it.item) for item_id, it in zip(ids, items, strict=True)],
+            [(item_id, plan_id, *it.item) for item_id, it in numbered],
         )
         self.conn.executemany(
             "INSERT INTO assignments (item_id, plan_id, role, ord, unit) VALUES (?, ?, ?, ?, ?)",
-            [(item_id, plan_id, *a) for item_id, it in zip(ids, items, strict=True) for a in it.assignments],
+            [(item_id, plan_id, *a) for item_id, it in numbered for a in it.assignments],
         )
         self.conn.executemany(
             "INSERT INTO people (item_id, plan_id, ord, name, position) VALUES (?, ?, ?, ?, ?)",
-            [(item_id, plan_id, *p) for item_id, it in zip(ids, items, strict=True) for p in it.people],
+            [(item_id, plan_id, *p) for item_id, it in numbered for p in it.people],
         )
         self.conn.executemany(
             "INSERT INTO deadlines (item_id, plan_id, date, start, recurrence, kind, text)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (item_id, plan_id, *it.deadline)
-                for item_id, it in zip(ids, items, strict=True)
-                if it.deadline is not None
-            ],
+            [(item_id, plan_id, *it.deadline) for item_id, it in numbered if it.deadline is not None],
         )
 
     def _store_criteria(self, catalogue: str) -> None:

@@ -122,18 +122,20 @@ class TextIndex:
 
     def f1(self, key: str) -> NDArray[np.float64]:
         """The syllable F1 of ``key`` with every text (the second half of :func:`text_score`)."""
-        n = len(self.keys)
-        sq = syllables(key)
         if not key:
-            return np.zeros(n)
-        common = self._common(sq)
-        return np.divide(2 * common, len(sq) + self.sizes, out=np.zeros(n), where=common > 0)
+            return np.zeros(len(self.keys))
+        sq = syllables(key)
+        return self._f1(sq, len(sq))
 
-    def _common(self, syls: frozenset[str]) -> NDArray[np.float64]:
+    def _f1(self, syls: frozenset[str], size: int) -> NDArray[np.float64]:
+        """``2 · common / (size + text size)`` per text, ``common`` the syllables of ``syls`` it
+        shares (0 where none)."""
+        n = len(self.keys)
         hits = [self.postings[x] for x in syls if x in self.postings]
         if not hits:
-            return np.zeros(len(self.keys))
-        return np.bincount(np.concatenate(hits), minlength=len(self.keys)).astype(np.float64)
+            return np.zeros(n)
+        common = np.bincount(np.concatenate(hits), minlength=n).astype(np.float64)
+        return np.divide(2 * common, size + self.sizes, out=np.zeros(n), where=common > 0)
 
     def bounds(self, f1: NDArray[np.float64]) -> NDArray[np.float64]:
         """The most :func:`text_score` can give each text, whatever the token-set ratio: the ratio
@@ -144,10 +146,7 @@ class TextIndex:
         """:meth:`bounds` for ``text`` before it is keyed, from :func:`syllable_bounds`: at least
         as high as the bounds of its key."""
         every, least = syllable_bounds(text)
-        common = self._common(every)
-        n = len(self.keys)
-        f1 = np.divide(2 * common, least + self.sizes, out=np.zeros(n), where=common > 0)
-        return self.bounds(np.minimum(f1, 1.0))
+        return self.bounds(np.minimum(self._f1(every, least), 1.0))
 
     def scores(
         self, texts: Sequence[str], columns: Sequence[int] | None = None, floor: float = 0.0

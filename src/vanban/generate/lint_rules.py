@@ -1083,7 +1083,7 @@ def check_number(ctx: Ctx) -> Iterator[Outcome]:
     if not m["colon"]:
         probs.append("thiếu dấu hai chấm sau «Số»")
     number = m["num"]
-    blank = not re.sub(r"[\s.…_]", "", number)
+    blank = _blank(number)
     if not blank:
         if not (number.isascii() and number.isdigit()):
             probs.append(f"số «{number}» phải là chữ số Ả Rập")

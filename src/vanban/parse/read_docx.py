@@ -55,6 +55,15 @@ def _val(el: _El | None, default: str | None = None) -> str | None:
     return default if v is None else str(v)
 
 
+def _children(el: _El | None) -> dict[str, _El]:
+    """The first child of each tag (``pPr``/``rPr`` properties), in one pass: as ``find()`` gives
+    them, without a search per property."""
+    out: dict[str, _El] = {}
+    for ch in el if el is not None else ():
+        out.setdefault(ch.tag, ch)
+    return out
+
+
 def _int(el: _El | None, default: int) -> int:
     try:
         return int(_val(el) or default)
@@ -263,11 +272,7 @@ class _Reader:
         return None
 
     def paragraph(self, p: _El) -> _Para:
-        ppr = next((ch for ch in p if ch.tag == _W_PPR), None)
-        props: dict[str, _El] = {}
-        if ppr is not None:
-            for ch in ppr:
-                props.setdefault(ch.tag, ch)
+        props = _children(next((ch for ch in p if ch.tag == _W_PPR), None))
         sid = _val(props.get(_W_PSTYLE))
         runs: list[tuple[str, bool, bool]] = []
         para = _Para("", False, False)
@@ -325,10 +330,7 @@ class _Reader:
                     parts.append(chr(int(code, 16)))
             elif tag in (qn("w:drawing"), qn("w:pict"), qn("w:object"), _MC_ALT):
                 boxes.extend(_text_boxes(ch))
-        props: dict[str, _El] = {}
-        if rpr is not None:
-            for ch in rpr:
-                props.setdefault(ch.tag, ch)
+        props = _children(rpr)
         rsid = _val(props.get(_W_RSTYLE))
         bold, italic = _on(props.get(_W_B)), _on(props.get(_W_I))
         return (

@@ -20,17 +20,23 @@ _YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b", re.I)
 _APPENDIX = re.compile(r"^\W*(phụ lục\b.*|.*\bkèm theo\s+(?:kế hoạch|quyết định)\b.*)$", re.I)
 
 
-def plan_year(header: Header, doc: Document) -> int | None:
-    """The plan's year: from its title ('… năm 2026'), else its date, else the most cited year.
+def header_year(header: Header) -> int | None:
+    """The plan's year as its header gives it: from the title ('… năm 2026'), else the date.
 
     The title wins because a plan for 2026 is often signed in December 2025.
     """
-    if header.title:
-        m = _YEAR.search(header.title)
-        if m:
-            return int(m.group(1))
-    if header.date:
-        return int(header.date[:4])
+    m = _YEAR.search(header.title or "")
+    if m:
+        return int(m.group(1))
+    d = header.date
+    return int(d[:4]) if d and d[:4].isdigit() else None
+
+
+def plan_year(header: Header, doc: Document) -> int | None:
+    """The plan's year: :func:`header_year`, else the year the text cites most."""
+    year = header_year(header)
+    if year is not None:
+        return year
     years = Counter(int(y) for b in doc.blocks[:80] for y in _YEAR.findall(b.text))
     return years.most_common(1)[0][0] if years else None
 

@@ -26,7 +26,7 @@ from vanban.catalogue import catalogue_ids, load_catalogue  # noqa: E402
 from vanban.check.coverage import check_record  # noqa: E402
 from vanban.check.match import _heading_scores_cached, _target_index, targets  # noqa: E402
 from vanban.check.textkey import segmented_key, syllable_bounds, text_key  # noqa: E402
-from vanban.parse.record import document_to_record  # noqa: E402
+from vanban.parse.extract.record import document_to_record  # noqa: E402
 
 
 def main() -> int:

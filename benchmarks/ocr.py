@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from tests import ocr_pages  # noqa: E402
 
 from vanban.api import to_record  # noqa: E402
-from vanban.parse.read_ocr import read_image  # noqa: E402
+from vanban.parse.read.ocr import read_image  # noqa: E402
 
 
 def bare(pages: list[Path]) -> None:
@@ -83,7 +83,7 @@ def main() -> None:
         tiff = ocr_pages.multipage_tiff(pages, work / "pages.tif")
         data = tiff.read_bytes()
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "from vanban.parse.ocr_correct import lexicon; lexicon()"], check=True)
+        subprocess.run([sys.executable, "-c", "from vanban.parse.read.ocr_correct import lexicon; lexicon()"], check=True)
         cold = time.perf_counter() - t0
         got = measure(
             {

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from vanban.parse.read_legacy import read_legacy
+from vanban.parse.read.legacy import read_legacy
 from vanban.textscore import document_text, score_text
 
 ROOT = Path(__file__).resolve().parent.parent

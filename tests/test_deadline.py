@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from vanban.model import Deadline
-from vanban.parse.deadline import DeadlineData, Expected, Rule, data, find_deadline, parse_deadline
+from vanban.parse.extract.deadline import DeadlineData, Expected, Rule, data, find_deadline, parse_deadline
 
 
 def _yaml_examples() -> Iterator[Any]:

@@ -22,8 +22,9 @@ from docx.oxml.ns import qn
 
 from vanban.errors import CorruptFileError, InputError
 from vanban.model import Document
-from vanban.parse import read_legacy as rl
-from vanban.parse.legacy_encoding import (
+from vanban.parse.read import legacy as rl
+from vanban.parse.read.legacy import convert_to_docx, document_from_docx, read_legacy, soffice_path
+from vanban.parse.read.legacy_encoding import (
     convert,
     detect_encoding,
     encode,
@@ -31,7 +32,6 @@ from vanban.parse.legacy_encoding import (
     is_vietnamese_syllable,
     to_unicode,
 )
-from vanban.parse.read_legacy import convert_to_docx, document_from_docx, read_legacy, soffice_path
 from vanban.textscore import document_text, fold, has_diacritic, score_text
 
 ROOT = Path(__file__).resolve().parent.parent

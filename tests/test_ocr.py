@@ -26,10 +26,10 @@ from vanban.api import parse, read, to_record
 from vanban.errors import CorruptFileError, EmptyFileError
 from vanban.mapped import MappedText
 from vanban.model import Diagnostic, Document, PlanRecord, SourceSpan
-from vanban.parse import ocr_correct
-from vanban.parse.ocr_page import OcrJob, _ocr, tesseract_available
-from vanban.parse.read_ocr import flag_low_confidence, read_image
-from vanban.parse.read_pdf import read_pdf
+from vanban.parse.read import ocr_correct
+from vanban.parse.read.ocr import flag_low_confidence, read_image
+from vanban.parse.read.ocr_page import OcrJob, _ocr, tesseract_available
+from vanban.parse.read.pdf import read_pdf
 
 pytestmark = pytest.mark.skipif(
     not tesseract_available() or shutil.which("pdftoppm") is None,

@@ -13,7 +13,7 @@ from docx.oxml import parse_xml
 
 from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError, InputError
 from vanban.model import Block, Document
-from vanban.parse.read_docx import OLE_MAGIC, read_docx
+from vanban.parse.read.docx import OLE_MAGIC, read_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "corpus" / "real"

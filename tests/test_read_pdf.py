@@ -9,8 +9,8 @@ import pytest
 
 from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError, InputError
 from vanban.model import Block, Document
-from vanban.parse.read_docx import read_docx
-from vanban.parse.read_pdf import read_pdf
+from vanban.parse.read.docx import read_docx
+from vanban.parse.read.pdf import read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

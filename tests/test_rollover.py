@@ -15,7 +15,7 @@ from vanban.errors import InputError
 from vanban.generate import rollover as ro
 from vanban.generate.rollover import Change, cites, old_plan_year, render_changes, roll_text, rollover
 from vanban.model import Deadline, LegalBasis, PlanRecord
-from vanban.parse.docref import find_doc_refs
+from vanban.parse.extract.docref import find_doc_refs
 
 SEED_000 = "corpus/seeds/000_9f388ce2cba106c8.txt"
 SEED_001 = "corpus/seeds/001_377a1ae89155c130.txt"

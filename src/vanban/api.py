@@ -29,24 +29,24 @@ _OCR_LANG = re.compile(r"[A-Za-z_]+(?:\+[A-Za-z_]+)*")
 def _reader(suffix: str, ocr_lang: str = "vie") -> Reader:
     # Imported lazily: each reader pulls in its own heavy library.
     if suffix in (".txt", ".md"):
-        from vanban.parse.read_text import read_text
+        from vanban.parse.read.text import read_text
 
         fmt: SourceFormat = "md" if suffix == ".md" else "txt"
         return lambda p, d: read_text(p, d, fmt)
     if suffix == ".docx":
-        from vanban.parse.read_docx import read_docx
+        from vanban.parse.read.docx import read_docx
 
         return read_docx
     if suffix == ".pdf":
-        from vanban.parse.read_pdf import read_pdf
+        from vanban.parse.read.pdf import read_pdf
 
         return lambda p, d: read_pdf(p, d, ocr_lang)
     if suffix in IMAGES:
-        from vanban.parse.read_ocr import read_image
+        from vanban.parse.read.ocr import read_image
 
         return lambda p, d: read_image(p, d, ocr_lang)
     if suffix in (".doc", ".rtf", ".odt"):
-        from vanban.parse.read_legacy import read_legacy
+        from vanban.parse.read.legacy import read_legacy
 
         legacy: SourceFormat = "doc" if suffix == ".doc" else "rtf" if suffix == ".rtf" else "odt"
         return lambda p, d: read_legacy(p, d, legacy)
@@ -104,9 +104,9 @@ def plain_text(doc: Document) -> str:
 
 def body_mentions(doc: Document, record: PlanRecord) -> list[tuple[str, SourceSpan]]:
     """Body sentences (paragraphs, list items) that are part of no task, with their spans."""
-    from vanban.parse.closing import closing_start
-    from vanban.parse.header import header_end
-    from vanban.parse.outline import block_label, is_heading
+    from vanban.parse.extract.closing import closing_start
+    from vanban.parse.extract.header import header_end
+    from vanban.parse.layout.outline import block_label, is_heading
 
     used = _union(sorted((it.source.start, it.source.end) for it in record.items))
     used_starts = [s for s, _ in used]
@@ -142,7 +142,7 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _flag_uncertain(doc: Document, record: PlanRecord) -> PlanRecord:
     """Fields read from low-confidence OCR words get a W031 diagnostic."""
     if any(d.code == "W030" for d in doc.diagnostics):
-        from vanban.parse.read_ocr import flag_low_confidence
+        from vanban.parse.read.ocr import flag_low_confidence
 
         return flag_low_confidence(record)
     return record
@@ -152,7 +152,7 @@ def to_record(doc: Document) -> PlanRecord:
     """Parse blocks, then match the catalogue the plan answers to, when one is recognised."""
     from vanban.check.coverage import check_record
     from vanban.check.detect import detect_catalogue, unit_type
-    from vanban.parse.record import document_to_record
+    from vanban.parse.extract.record import document_to_record
 
     record = _flag_uncertain(doc, document_to_record(doc))
     cat_id, _why = detect_catalogue(record)
@@ -177,7 +177,7 @@ def check(
     from vanban.catalogue import catalogue_ids, load_catalogue
     from vanban.check.coverage import check_record
     from vanban.check.detect import detect_catalogue, unit_type
-    from vanban.parse.record import document_to_record
+    from vanban.parse.extract.record import document_to_record
 
     doc = read(source, name=name, ocr_lang=ocr_lang)
     record = _flag_uncertain(doc, document_to_record(doc))

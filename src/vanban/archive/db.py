@@ -95,7 +95,7 @@ Outcome = Parsed | Failed
 
 def plan_year(record: PlanRecord) -> int | None:
     """The year the plan is for: 'năm YYYY' in its title, else the year of its date."""
-    from vanban.parse.record import header_year  # the parser's rule; workers have it loaded
+    from vanban.parse.extract.record import header_year  # the parser's rule; workers have it loaded
 
     return header_year(record.header)
 

@@ -215,7 +215,7 @@ def _base_from_info(info: dict[str, str], name: str, data: bytes) -> PlanRecord:
 
 
 def _apply(it: Item, row: dict[str, str], year: int | None, where: str, changes: list[Change]) -> Item:
-    from vanban.parse.deadline import parse_deadline
+    from vanban.parse.extract.deadline import parse_deadline
 
     old = item_cells(it)
     update: dict[str, Any] = {}

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from vanban.datafiles import load_data
 from vanban.errors import InputError
 from vanban.model import Deadline, Item, LegalBasis, PlanRecord
-from vanban.parse.deadline import parse_deadline
+from vanban.parse.extract.deadline import parse_deadline
 from vanban.textscore import fold
 
 

@@ -29,7 +29,7 @@ from docx.oxml.ns import qn as _qn
 
 from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError, InputError
 from vanban.model import BlockKind, Document
-from vanban.parse.builder import DocumentBuilder
+from vanban.parse.read.builder import DocumentBuilder
 
 # Clark names are built for every element visited: cache them (a measured hot spot).
 qn = functools.lru_cache(maxsize=None)(_qn)

@@ -15,8 +15,8 @@ import re
 from functools import cache
 
 from vanban.model import Block, Document, Item, Section
-from vanban.parse.deadline import find_deadline
-from vanban.parse.inline_tasks import _Draft, assign_responsible
+from vanban.parse.extract.deadline import find_deadline
+from vanban.parse.extract.inline_tasks import _Draft, assign_responsible
 from vanban.parse.vocab import vocab
 
 _CLOSING = re.compile(r"^\W*(?:Trên đây là|Yêu cầu các|Trong quá trình (?:tổ chức )?thực hiện)", re.I)

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 from vanban.model import Block, Deadline, Document, Item, Person
-from vanban.parse.deadline import find_deadline, parse_deadline
-from vanban.parse.outline import block_label, is_heading
-from vanban.parse.people import named_people, people_in, split_units
+from vanban.parse.extract.deadline import find_deadline, parse_deadline
+from vanban.parse.extract.people import named_people, people_in, split_units
+from vanban.parse.layout.outline import block_label, is_heading
 from vanban.parse.vocab import inline_field_rx, vocab
 
 _SUBLABEL = re.compile(r"^[\W]*[^.]{0,40}:\W*$")  # "Nội dung cần thực hiện:"

@@ -35,7 +35,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError
 from vanban.model import BlockKind, Document
-from vanban.parse.builder import DocumentBuilder
+from vanban.parse.read.builder import DocumentBuilder
 
 _BOLD_RX = re.compile(r"bold|black|heavy", re.IGNORECASE)
 _ITALIC_RX = re.compile(r"italic|oblique", re.IGNORECASE)
@@ -440,7 +440,8 @@ def read_pdf(path: str, data: bytes, ocr_lang: str = "vie") -> Document:
         raise _open_error(path, e) from e
     scans = [i for i, pg in enumerate(pages) if _needs_ocr(pg)]
     if scans:
-        from vanban.parse import ocr_page, read_ocr  # Tesseract, numpy and Pillow only for scans
+        from vanban.parse.read import ocr as read_ocr  # Tesseract, numpy and Pillow only for scans
+        from vanban.parse.read import ocr_page
 
         if read_ocr.tesseract_available(ocr_lang):
             return read_ocr.read_pdf_scans(path, data, pages, scans, ocr_lang)
@@ -465,7 +466,7 @@ def read_pdf(path: str, data: bytes, ocr_lang: str = "vie") -> Document:
     return builder.build()
 
 
-# The layout engine, shared with the OCR reader (vanban.parse.read_ocr), which feeds it Tesseract's words.
+# The layout engine, shared with the OCR reader (vanban.parse.read.ocr), which feeds it Tesseract's words.
 Word = _Word
 Page = _Page
 LayoutReader = _PdfReader

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from vanban.model import Block, Deadline, Document, Item, Person, SourceSpan
-from vanban.parse.deadline import parse_deadline
-from vanban.parse.people import is_person_name, named_people, people_in, split_units
+from vanban.parse.extract.deadline import parse_deadline
+from vanban.parse.extract.people import is_person_name, named_people, people_in, split_units
 from vanban.parse.vocab import column_role_rxs
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.:)]\s*(?=\S)")

@@ -8,13 +8,13 @@ from collections import Counter
 from rapidfuzz import fuzz
 
 from vanban.model import Appendix, Diagnostic, Document, Header, Item, Person, PlanRecord, SourceInfo
-from vanban.parse.closing import closing_start, parse_recipients, parse_signer
-from vanban.parse.header import header_end, parse_header
-from vanban.parse.inline_tasks import inline_items
-from vanban.parse.legal import parse_legal_bases
-from vanban.parse.office_tasks import office_items
-from vanban.parse.outline import parse_outline
-from vanban.parse.table_tasks import people_assignments, table_items
+from vanban.parse.extract.closing import closing_start, parse_recipients, parse_signer
+from vanban.parse.extract.header import header_end, parse_header
+from vanban.parse.extract.inline_tasks import inline_items
+from vanban.parse.extract.legal import parse_legal_bases
+from vanban.parse.extract.office_tasks import office_items
+from vanban.parse.extract.table_tasks import people_assignments, table_items
+from vanban.parse.layout.outline import parse_outline
 
 _YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b", re.I)
 _APPENDIX = re.compile(r"^\W*(phụ lục\b.*|.*\bkèm theo\s+(?:kế hoạch|quyết định)\b.*)$", re.I)

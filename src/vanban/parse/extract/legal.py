@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from vanban.model import Document, LegalBasis
-from vanban.parse.docref import find_doc_refs
+from vanban.parse.extract.docref import find_doc_refs
 
 _LEAD = re.compile(r"^\W*(?P<kind>căn cứ|thực hiện)\b", re.I)
 

@@ -31,8 +31,8 @@ from pdfplumber.table import cells_to_tables, edges_to_intersections, intersecti
 from PIL import Image, ImageFilter
 
 from vanban.errors import InputError
-from vanban.parse.ocr_correct import lexicon
-from vanban.parse.read_pdf import Box, Page, Word
+from vanban.parse.read.ocr_correct import lexicon
+from vanban.parse.read.pdf import Box, Page, Word
 
 DEFAULT_LANG = "vie"
 UNREADABLE_CONF = 50.0  # a page whose mean word confidence stays under this is skipped (W033),

@@ -5,7 +5,7 @@ a private user profile so that parallel runs do not share (and lock) one. The DO
 walked here — paragraphs and table cells in document order — and every run is converted from a
 legacy Vietnamese encoding when its font says so (``.VnTime`` → TCVN3, ``.VnTimeH`` → TCVN3 in
 capitals, ``VNI-Times`` → VNI), or, for runs in other fonts, when the paragraph's text reads as
-one (:func:`vanban.parse.legacy_encoding.detect_encoding`).
+one (:func:`vanban.parse.read.legacy_encoding.detect_encoding`).
 
 The text is taken from the run XML, not from python-docx's ``run.text``: LibreOffice writes
 the byte 0xAD as ``<w:softHyphen/>``, and in TCVN3 that byte is the letter ư.
@@ -27,8 +27,8 @@ from vanban import office
 from vanban.errors import CorruptFileError, InputError
 from vanban.model import Document
 from vanban.office import ConversionError, soffice_path
-from vanban.parse.builder import DocumentBuilder
-from vanban.parse.legacy_encoding import (
+from vanban.parse.read.builder import DocumentBuilder
+from vanban.parse.read.legacy_encoding import (
     Encoding,
     convert,
     detect_encoding,

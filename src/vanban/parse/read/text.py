@@ -18,7 +18,7 @@ import re
 from vanban.errors import EmptyFileError
 from vanban.mapped import MappedText
 from vanban.model import BlockKind, Document, SourceFormat
-from vanban.parse.builder import DocumentBuilder
+from vanban.parse.read.builder import DocumentBuilder
 
 _HEADING = re.compile(r"^(#{1,6})\s+")
 _LIST = re.compile(r"^\s*(?:[-+•]|\*(?=\s))\s*")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from vanban.model import Diagnostic, Document, Header, SourceSpan
-from vanban.parse.docref import SO_RX, clean_symbol, find_date, find_doc_refs
-from vanban.parse.lines import Line, block_lines
+from vanban.parse.extract.docref import SO_RX, clean_symbol, find_date, find_doc_refs
+from vanban.parse.layout.lines import Line, block_lines
 from vanban.parse.vocab import vocab
 
 _QUOC_HIEU = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc", re.I)

@@ -10,7 +10,7 @@ import re
 from functools import cache
 
 from vanban.model import Document, Recipient, Signer
-from vanban.parse.lines import Line, block_lines
+from vanban.parse.layout.lines import Line, block_lines
 from vanban.parse.vocab import vocab
 
 _NOI_NHAN = re.compile(r"^\W*Nơi\s+nhận\s*:?\s*", re.I)

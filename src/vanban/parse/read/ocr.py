@@ -1,11 +1,11 @@
 """OCR of scans with Tesseract: images (PNG, JPEG, TIFF, multi-page TIFF) and PDF pages without a
 usable text layer (the PDF reader decides page by page and sends those here).
 
-Pages are read in parallel by :mod:`vanban.parse.ocr_page` (blank pages skipped: W032; noise, a
+Pages are read in parallel by :mod:`vanban.parse.read.ocr_page` (blank pages skipped: W032; noise, a
 photo of a screen or an unreadable page skipped: W033; a page turned upright: W034), then laid out
 by the PDF reader's own code (lines, the two-column header split, paragraphs, table cells by
 position), so a scan gives the blocks its PDF would. ``source_text`` is the raw OCR text; blocks
-are post-corrected (:mod:`vanban.parse.ocr_correct`) and normalised through
+are post-corrected (:mod:`vanban.parse.read.ocr_correct`) and normalised through
 :class:`~vanban.mapped.MappedText`, so offsets point into the raw text. Words under ``LOW_CONF``
 are reported (W030, with their span); :func:`flag_low_confidence` flags the fields of a record
 read from them (W031).
@@ -22,9 +22,9 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from vanban.errors import CorruptFileError, EmptyFileError
 from vanban.mapped import MappedText
 from vanban.model import BlockKind, Diagnostic, Document, PlanRecord, SourceFormat, SourceSpan
-from vanban.parse.builder import DocumentBuilder
-from vanban.parse.ocr_correct import correct
-from vanban.parse.ocr_page import (
+from vanban.parse.read.builder import DocumentBuilder
+from vanban.parse.read.ocr_correct import correct
+from vanban.parse.read.ocr_page import (
     DEFAULT_LANG,
     NOISE_INK,
     PDF_DPI,
@@ -36,7 +36,7 @@ from vanban.parse.ocr_page import (
     pdf_pages,
     tesseract_available,
 )
-from vanban.parse.read_pdf import LayoutReader, Page
+from vanban.parse.read.pdf import LayoutReader, Page
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 LOW_CONF = WEAK_CONF  # a word under this is reported (W030)

@@ -1,0 +1,1 @@
+"""Extractors: logical structure → record fields (header, căn cứ, tasks, deadlines, people, signer)."""

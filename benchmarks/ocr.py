@@ -83,7 +83,8 @@ def main() -> None:
         tiff = ocr_pages.multipage_tiff(pages, work / "pages.tif")
         data = tiff.read_bytes()
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "from vanban.parse.read.ocr_correct import lexicon; lexicon()"], check=True)
+        warm = "from vanban.parse.read.ocr_correct import lexicon; lexicon()"
+        subprocess.run([sys.executable, "-c", warm], check=True)
         cold = time.perf_counter() - t0
         got = measure(
             {

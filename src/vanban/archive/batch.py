@@ -117,7 +117,13 @@ def parse_file(path: str, catalogue: str | None = None, ocr_lang: str = "vie") -
         return crashed(path, sha, f"lỗi không mong đợi khi đọc tệp ({type(e).__name__}: {e}).")
 
 
-PRELOAD = ["vanban.archive.batch", "vanban.api", "vanban.parse.extract.record", "vanban.check.coverage", "vanban.check.detect"]
+PRELOAD = [
+    "vanban.archive.batch",
+    "vanban.api",
+    "vanban.parse.extract.record",
+    "vanban.check.coverage",
+    "vanban.check.detect",
+]
 
 
 def warm_up() -> None:

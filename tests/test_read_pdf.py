@@ -9,6 +9,7 @@ import pytest
 
 from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError, InputError
 from vanban.model import Block, Document
+from vanban.parse.layout.document import lay_out
 from vanban.parse.read.docx import read_docx
 from vanban.parse.read.pdf import read_pdf
 
@@ -54,8 +55,8 @@ def test_ninhbinh_header_is_split_into_blocks() -> None:
         "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh Phúc",
-        "Số: /KH-UBND",  # the number of KH 193 was written in by hand after printing: blank here
-        "Ninh Bình, ngày tháng 11 năm 2024",
+        "Số: 193 /KH-UBND",  # number and day are drawn by the signatures' annotations (pdf_stamps)
+        "Ninh Bình, ngày 01 tháng 11 năm 2024",
         "KẾ HOẠCH",
         "Triển khai thực hiện Chỉ thị số 20-CT/TU, ngày 10/10/2024 của Ban Thường vụ Tỉnh ủy về tăng cường "
         "công tác trồng, chăm sóc và bảo vệ cây xanh trên địa bàn tỉnh Ninh Bình",
@@ -88,15 +89,18 @@ def test_ninhbinh_signature_block() -> None:
 
 
 def test_ninhbinh_appendix_table_spans_two_pages() -> None:
+    """The reader gives one table per page; the layout joins them (no repeated header on page 5)."""
     doc = read(NINHBINH)
-    cells = [b for b in doc.blocks if b.kind == "table_cell"]
-    assert {b.table for b in cells} == {0}  # one table, continued on page 5
-    assert {b.page for b in cells} == {4, 5}
+    assert len({b.table for b in doc.blocks if b.kind == "table_cell"}) == 2  # a table on each page
+    [table] = lay_out(doc).tables
+    cells = list(table.cells)
+    assert table.parts == (0, 1) and table.pages == (4, 5) and table.header_rows == 1
     rows = sorted({b.row for b in cells if b.row is not None})
     assert rows == list(range(11))  # header + tasks 1-10, no gap, no duplicated header
     header = [fold(b.text) for b in cells if b.row == 0]
     assert header == ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện"]
-    assert sum(fold(b.text) == "Cơ quan chủ trì" for b in doc.blocks) == 1
+    assert sum(fold(b.text) == "Cơ quan chủ trì" for b in doc.blocks) == 2  # repeated on page 5 …
+    assert sum(fold(b.text) == "Cơ quan chủ trì" for b in cells) == 1  # … and dropped by the layout
     for r in range(1, 11):
         first = next(b for b in cells if b.row == r and b.col == 0)
         assert fold(first.text) == str(r) and first.page == (4 if r <= 6 else 5)
@@ -145,17 +149,21 @@ def test_fixture_paragraphs_match_docx() -> None:
 
 
 def test_fixture_table_continues_with_repeated_two_row_header() -> None:
+    """Six pages of the appendix, its two header rows repeated on each: one logical table with the
+    Word table's cells at the same rows and columns, merged names given to every row they span."""
     pdf = read(FIXTURES / "seed000.pdf")
     src = read_docx("seed000.docx", (FIXTURES / "seed000.docx").read_bytes())
-    cells = [b for b in pdf.blocks if b.kind == "table_cell"]
-    assert {b.table for b in cells} == {0}
-    assert len({b.page for b in cells}) >= 3
+    assert len({b.table for b in pdf.blocks if b.kind == "table_cell"}) >= 3
+    [table] = lay_out(pdf).tables
+    [word] = [t for t in lay_out(src).tables if t.header_rows]
+    cells = list(table.cells)
+    assert len(table.pages) >= 3 and table.header_rows == 2
     assert sum(fold(b.text) == "Họ và tên" for b in cells) == 1
     assert sum(fold(b.text) == "Phân công người phụ trách" for b in cells) == 1
     tt = next(b for b in cells if fold(b.text) == "TT")
     assert (tt.row, tt.col, tt.row_span) == (0, 0, 2)
     # Every cell of the Word table is in the PDF at the same row and column.
-    want = {(b.row, b.col): fold(b.text) for b in src.blocks if b.table == 2}
+    want = {(b.row, b.col): fold(b.text) for b in word.cells}
     got = {(b.row, b.col): fold(b.text) for b in cells}
     assert got == want
 

@@ -6,6 +6,9 @@
 '42'
 """
 
+# The package vanban.parse is loaded first: loaded later, by a reader's lazy import, it would be bound as
+# vanban.parse over the function below.
+import vanban.parse  # noqa: F401  # isort: skip
 from vanban.api import parse, plain_text, read
 from vanban.model import SCHEMA_VERSION, PlanRecord
 

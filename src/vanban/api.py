@@ -104,17 +104,17 @@ def plain_text(doc: Document) -> str:
 
 def body_mentions(doc: Document, record: PlanRecord) -> list[tuple[str, SourceSpan]]:
     """Body sentences (paragraphs, list items) that are part of no task, with their spans."""
-    from vanban.parse.extract.closing import closing_start
-    from vanban.parse.extract.header import header_end
+    from vanban.parse.layout.document import lay_out
     from vanban.parse.layout.outline import block_label, is_heading
 
     used = _union(sorted((it.source.start, it.source.end) for it in record.items))
     used_starts = [s for s, _ in used]
     # A plan that lists its tasks in the body and assigns them in an appendix table repeats them.
     task_texts = {it.text.casefold() for it in record.items}
-    start = header_end(doc)
+    layout = lay_out(doc)
+    doc = layout.doc
     out: list[tuple[str, SourceSpan]] = []
-    for b in doc.blocks[start : closing_start(doc, start)]:
+    for b in doc.blocks[layout.header_end : layout.closing]:
         if is_heading(b, block_label(b.text)):
             continue  # a heading names a topic; it does not restate an indicator
         text = b.text.lstrip("-+*• ")

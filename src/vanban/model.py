@@ -62,6 +62,11 @@ class Block(_Frozen):
     col: int | None = None
     row_span: int = 1
     col_span: int = 1
+    box: tuple[float, float, float, float] | None = Field(
+        default=None,
+        description="x0, top, x1, bottom on the page (PDF points, scan pixels), when the format places text; "
+        "DOCX table cells give their column extent from the table grid, with top = bottom = 0.",
+    )
 
     @property
     def start(self) -> int:

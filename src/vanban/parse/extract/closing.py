@@ -7,13 +7,11 @@ left, signer right), and a cell holds several lines, so both are read line by li
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from vanban.model import Document, Recipient, Signer
 from vanban.parse.layout.lines import Line, block_lines
-from vanban.parse.vocab import vocab
+from vanban.parse.layout.zones import NOI_NHAN, is_authority, is_upper
 
-_NOI_NHAN = re.compile(r"^\W*Nơi\s+nhận\s*:?\s*", re.I)
 _SIGNATURE_NOISE = re.compile(
     r"^\W*(?:\(?\s*đã\s+ký\s*\)?|\[?\s*ký[^\]]*\]?|\(?ký,?\s*ghi rõ.*\)?|dấu|\S*[_\d]\S*)\W*$", re.I
 )
@@ -24,40 +22,11 @@ _TITLES = re.compile(
 )
 
 
-def _is_upper(text: str) -> bool:
-    if text.upper() != text:  # a lower-case letter somewhere: the quick answer for most lines
-        return False
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
-def _is_authority(t: str) -> bool:
-    return len(t) < 80 and t.startswith(tuple(vocab().signer_prefixes)) and _is_upper(t)
-
-
-@cache
-def _closing_hint() -> re.Pattern[str]:
-    """A line that may open the closing: looser than the real tests, to skip other blocks fast."""
-    prefixes = "|".join(re.escape(p) for p in vocab().signer_prefixes)
-    return re.compile(rf"^\W*Nơi\s+nhận|^\s*(?:{prefixes})", re.I | re.M)
-
-
-def closing_start(doc: Document, body_start: int) -> int:
-    """Index of the first closing block ('Nơi nhận:' or the signer's authority line)."""
-    hint = _closing_hint()
-    for b in doc.blocks[body_start:]:
-        if (b.table is not None and (b.row or 0) > 2) or not hint.search(b.text):
-            continue
-        if any(_NOI_NHAN.match(ln.text) or _is_authority(ln.text) for ln in block_lines([b])):
-            return b.index
-    return len(doc.blocks)
-
-
 def parse_recipients(doc: Document, start: int) -> list[Recipient]:
     lines = block_lines(doc.blocks[start:])
     out: list[Recipient] = []
     for i, ln in enumerate(lines):
-        m = _NOI_NHAN.match(ln.text)
+        m = NOI_NHAN.match(ln.text)
         if not m:
             continue
         pieces: list[tuple[Line, int]] = [(ln, m.end())] if ln.text[m.end() :].strip() else []
@@ -65,7 +34,7 @@ def parse_recipients(doc: Document, start: int) -> list[Recipient]:
             t = nl.text
             if not re.match(r"^[-+•*]", t):
                 # The signature block may sit beside the list (two columns read line by line).
-                if _is_upper(t) or _SIGNATURE_NOISE.match(t) or _NAME.match(t):
+                if is_upper(t) or _SIGNATURE_NOISE.match(t) or _NAME.match(t):
                     continue
                 if pieces and nl.block is not pieces[-1][0].block:
                     break
@@ -94,7 +63,7 @@ def _signature_lines(lines: list[Line]) -> list[Line]:
     """
     out: list[Line] = []
     for ln in lines:
-        if not _is_authority(ln.text):
+        if not is_authority(ln.text):
             out.append(ln)
             continue
         cuts = [0] + [m.end() for m in _TITLE_INSIDE.finditer(ln.text)]
@@ -112,7 +81,7 @@ def parse_signer(doc: Document, start: int) -> Signer:
     lines = _signature_lines(block_lines(doc.blocks[start:]))
     for i, ln in enumerate(lines):
         first = ln.text
-        if not (_is_authority(first) or (_is_upper(first) and _TITLES.match(first))):
+        if not (is_authority(first) or (is_upper(first) and _TITLES.match(first))):
             continue
         authority: list[str] = []
         title: str | None = None
@@ -120,11 +89,11 @@ def parse_signer(doc: Document, start: int) -> Signer:
         last = ln
         for nl in lines[i : i + 12]:
             t = nl.text
-            if _SIGNATURE_NOISE.match(t) or _NOI_NHAN.match(t):
+            if _SIGNATURE_NOISE.match(t) or NOI_NHAN.match(t):
                 continue
-            if _is_authority(t):
+            if is_authority(t):
                 authority.append(t)
-            elif _is_upper(t) and len(t) < 60 and title is None and _TITLES.match(t):
+            elif is_upper(t) and len(t) < 60 and title is None and _TITLES.match(t):
                 title = t
             elif _NAME.match(t) or ((authority or title) and _is_name_like(t)):
                 name, last = t, nl
@@ -144,4 +113,4 @@ def parse_signer(doc: Document, start: int) -> Signer:
 
 def _is_name_like(t: str) -> bool:
     words = t.split()
-    return 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words) and not _is_upper(t)
+    return 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words) and not is_upper(t)

@@ -17,7 +17,7 @@ from vanban.parse.vocab import vocab
 _QUOC_HIEU = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc", re.I)
 _PLACE_DATE = re.compile(r"^(?P<place>[^,]{2,60}?)\s*,\s*ngày\b", re.I)
 _RULE = re.compile(r"^[\s\-–—_=.*…\u2500-\u257f]+$")
-_BODY_START = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|I\.|A\.|1\.)\s", re.I)
+_BODY_START = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|I\.|A\.|1\.)\s", re.I)  # the title ends here
 _CAPTION = re.compile(r"^\W*kèm theo\s+(?:kế hoạch|quyết định)\b", re.I)
 _INFERRED_ISSUER = re.compile(
     r"(?:^|\bNay\s+|[.,]\s+)(?P<issuer>(?:UBND|Ủy ban nhân dân|BCĐ|Ban chỉ đạo|Ban Thường trực|Đảng ủy)\b[^.;:]{0,80}?)"
@@ -30,24 +30,10 @@ def _is_upper(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
-def header_end(doc: Document) -> int:
-    """Index of the first block after the header (first căn cứ/thực hiện line or outline heading)."""
-    seen_type = -1
-    for b in doc.blocks:
-        t = b.text
-        if t.upper() in vocab().doc_types:
-            seen_type = b.index
-            continue
-        if b.index > 60:
-            break
-        # The line right after the type is the title even when it reads "Thực hiện …".
-        if seen_type >= 0 and b.index > seen_type + 1 and _BODY_START.match(t):
-            return b.index
-    return min(len(doc.blocks), 60)
-
-
-def parse_header(doc: Document) -> tuple[Header, list[Diagnostic]]:
-    blocks = doc.blocks[: header_end(doc)]
+def parse_header(doc: Document, end: int) -> tuple[Header, list[Diagnostic]]:
+    """The header from the header zone (blocks before ``end``), the number and date from an
+    appendix caption when the header leaves them out."""
+    blocks = doc.blocks[:end]
     fields: dict[str, object] = {}
     sources: dict[str, SourceSpan] = {}
     diags: list[Diagnostic] = []

@@ -8,12 +8,13 @@ from collections import Counter
 from rapidfuzz import fuzz
 
 from vanban.model import Appendix, Diagnostic, Document, Header, Item, Person, PlanRecord, SourceInfo
-from vanban.parse.extract.closing import closing_start, parse_recipients, parse_signer
-from vanban.parse.extract.header import header_end, parse_header
+from vanban.parse.extract.closing import parse_recipients, parse_signer
+from vanban.parse.extract.header import parse_header
 from vanban.parse.extract.inline_tasks import inline_items
 from vanban.parse.extract.legal import parse_legal_bases
 from vanban.parse.extract.office_tasks import office_items
 from vanban.parse.extract.table_tasks import people_assignments, table_items
+from vanban.parse.layout.document import lay_out
 from vanban.parse.layout.outline import parse_outline
 
 _YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b", re.I)
@@ -42,9 +43,9 @@ def plan_year(header: Header, doc: Document) -> int | None:
 
 
 def document_to_record(doc: Document) -> PlanRecord:
-    header, diags = parse_header(doc)
-    body_start = header_end(doc)
-    closing = closing_start(doc, body_start)
+    layout = lay_out(doc)
+    doc, body_start, closing = layout.doc, layout.header_end, layout.closing
+    header, diags = parse_header(doc, body_start)
     sections, paths = parse_outline(doc, body_start, closing)
     first_section = sections[0].source.block if sections else closing
     legal = parse_legal_bases(doc, body_start, first_section)
@@ -56,10 +57,9 @@ def document_to_record(doc: Document) -> PlanRecord:
         )
 
     items = inline_items(doc, body_start, closing, paths, year)
-    tables = sorted({b.table for b in doc.blocks if b.table is not None})
-    for t in tables:
+    for t in layout.tables:
         items.extend(table_items(doc, t, year))
-    for t in tables:
+    for t in layout.tables:
         items = _attach_people(items, people_assignments(doc, t))
     items = _drop_restated_phases(items)
     if not any(it.id[0] in "PT" for it in items):

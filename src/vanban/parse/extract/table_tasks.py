@@ -23,6 +23,7 @@ from functools import lru_cache
 from vanban.model import Block, Deadline, Document, Item, Person, SourceSpan
 from vanban.parse.extract.deadline import parse_deadline
 from vanban.parse.extract.people import is_person_name, named_people, people_in, split_units
+from vanban.parse.layout.tables import LogicalTable
 from vanban.parse.vocab import column_role_rxs
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.:)]\s*(?=\S)")
@@ -177,8 +178,8 @@ def _split_numbered(text: str) -> list[tuple[str, str]]:
     return parts
 
 
-def table_items(doc: Document, table: int, plan_year: int | None) -> list[Item]:
-    blocks = [b for b in doc.blocks if b.table == table]
+def table_items(doc: Document, table: LogicalTable, plan_year: int | None) -> list[Item]:
+    blocks = list(table.cells)
     if not blocks:
         return []
     header_rows, roles = _find_header(blocks)
@@ -189,7 +190,7 @@ def table_items(doc: Document, table: int, plan_year: int | None) -> list[Item]:
     drafts: list[_Draft] = []
     queue: list[_Draft] = []  # indicators split out of one cell, waiting for their assignment rows
     criterion = ""
-    grid = doc.format not in ("txt", "md")
+    grid = table.grid
     for row in _rows(blocks, roles, header_rows, grid):
         crit = row.text("criterion")
         content = row.text("content")
@@ -283,7 +284,7 @@ def _take_fields(d: _Draft, row: _Row) -> None:
     d.blocks.extend(b for bs in row.cells.values() for b in bs)
 
 
-def _item(doc: Document, table: int, d: _Draft, plan_year: int | None) -> Item:
+def _item(doc: Document, table: LogicalTable, d: _Draft, plan_year: int | None) -> Item:
     f = d.fields
     leads_text = " ".join(f.get("leads", []))
     resp_text = "; ".join(f.get("responsible", []))
@@ -297,13 +298,15 @@ def _item(doc: Document, table: int, d: _Draft, plan_year: int | None) -> Item:
         text = " ".join(f["deadline"])
         deadline = parse_deadline(text, plan_year) or Deadline(text=text, kind="open")
     blocks = sorted(d.blocks, key=lambda b: b.index) or [b for bs in d.row.cells.values() for b in bs]
-    span = _span(doc, blocks)
+    # The span covers the row's own cells and its text, not a merged cell (a criterion name) that
+    # starts rows above it.
+    span = _span(doc, [b for b in blocks if not table.is_repeat(b) or b.text in d.content] or blocks)
     crit = _CRITERION.match(d.criterion)
     label = d.label
     if crit and label and "." not in label:
         label = f"{crit.group(1)}.{label}"
     return Item(
-        id=f"T{table}.R{d.row.index}" + (f".{d.label}" if d.label and d.row.index and len(d.fields) else ""),
+        id=f"T{table.index}.R{d.row.index}" + (f".{d.label}" if d.label and d.row.index and len(d.fields) else ""),
         text=d.content.strip(),
         solution=" ".join(f.get("solution", [])) or None,
         label=label,
@@ -324,12 +327,12 @@ def _span(doc: Document, blocks: list[Block]) -> SourceSpan:
     return s.model_copy(update={"end": last.end, "text": doc.source_text[s.start : last.end]})
 
 
-def people_assignments(doc: Document, table: int) -> list[tuple[str | None, str, list[Person], list[str]]]:
+def people_assignments(doc: Document, table: LogicalTable) -> list[tuple[str | None, str, list[Person], list[str]]]:
     """Rows of an officials-to-criteria table: (indicator label, text, people, units).
 
     The group row ("Tiêu chí số 3 … (mục 5,6)" + names) applies to the indicator rows below it.
     """
-    blocks = [b for b in doc.blocks if b.table == table]
+    blocks = list(table.cells)
     header_rows, roles = _find_header(blocks)
     if "people" not in roles.values() or "deadline" in roles.values():
         return []
@@ -337,16 +340,19 @@ def people_assignments(doc: Document, table: int) -> list[tuple[str | None, str,
     people: list[Person] = []
     units: list[str] = []
     crit_no: str | None = None
+    group_cell: int | None = None
     items: list[str] = []
-    for row in _rows(blocks, roles, header_rows, doc.format not in ("txt", "md")):
+    for row in _rows(blocks, roles, header_rows, table.grid):
         content = row.text("content")
         names = row.text("people")
-        if names or re.match(r"^\s*tiêu chí", content, re.I):
-            pos = row.text("position") or None
-            cell = row.cells.get("people", [])
-            src = doc.span(cell[0]) if cell else None
-            people = [Person(name=n, position=pos, source=src) for n in split_units(names) if is_person_name(n)]
-            units = [u for u in split_units(names) if not is_person_name(u)]
+        cell = row.cells.get("people", [])
+        # A names cell merged down a group is repeated in each row it spans: only its first row
+        # (or a "Tiêu chí …" row) opens a group.
+        repeat = bool(cell) and cell[0].index == group_cell
+        group = bool(re.match(r"^\s*tiêu chí", content, re.I)) or bool(names and not repeat)
+        if group:
+            group_cell = cell[0].index if cell else None
+            people, units = _people_cell(doc, cell, names, row.text("position") or None)
             m = re.search(r"tiêu chí(?: số)?\s*(\d{1,2})", content, re.I)
             crit_no = m.group(1) if m else crit_no
             items = re.findall(r"\d+", content[content.find("mục") :]) if "mục" in content else []
@@ -360,3 +366,12 @@ def people_assignments(doc: Document, table: int) -> list[tuple[str | None, str,
             label = f"{crit_no}.{items[0]}"
         out.append((label, text.strip(), people, units))
     return out
+
+
+def _people_cell(doc: Document, cell: list[Block], names: str, position: str | None) -> tuple[list[Person], list[str]]:
+    """The officials (with their position) and the units named in a names cell."""
+    src = doc.span(cell[0]) if cell else None
+    parts = split_units(names)
+    return [Person(name=n, position=position, source=src) for n in parts if is_person_name(n)], [
+        u for u in parts if not is_person_name(u)
+    ]

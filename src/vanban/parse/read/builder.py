@@ -12,7 +12,7 @@ import hashlib
 from typing import Any
 
 from vanban.mapped import MappedText
-from vanban.model import Block, BlockKind, Diagnostic, Document, SourceFormat
+from vanban.model import Block, BlockKind, Diagnostic, Document, SourceFormat, SourceSpan
 from vanban.normalize import normalize
 
 
@@ -66,6 +66,20 @@ class DocumentBuilder:
 
     def warn(self, code: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(code=code, message=message))
+
+    @property
+    def next_offset(self) -> int:
+        """Where the raw text of the next :meth:`add` starts in the source text."""
+        return self._length + bool(self._parts)
+
+    def note(self, code: str, message: str, start: int, end: int) -> None:
+        """An ``info`` diagnostic on ``source_text[start:end]`` (offsets of text already added)."""
+        source = self._fixed_source if self._fixed_source is not None else "".join(self._parts)
+        block = next((b for b in reversed(self.blocks) if b.offsets[0] <= start), None)
+        span = None
+        if block is not None:
+            span = SourceSpan(block=block.index, page=block.page, start=start, end=end, text=source[start:end])
+        self.diagnostics.append(Diagnostic(code=code, level="info", message=message, source=span))
 
     def build(self) -> Document:
         source = self._fixed_source if self._fixed_source is not None else "".join(self._parts)

@@ -355,6 +355,7 @@ class _Reader:
     def table(self, tbl: _El) -> None:
         number, self.tables = self.tables, self.tables + 1
         grid = _grid(tbl)
+        edges = _column_edges(tbl)
         for r, row in enumerate(grid):
             for cell in (c for c in row if not c.cont):
                 text, bold, italic = self.cell_text(cell.tc)
@@ -378,6 +379,7 @@ class _Reader:
                         col_span=cell.span,
                         bold=bold,
                         italic=italic,
+                        box=_cell_box(edges, cell.col, cell.span),
                     )
 
     def cell_text(self, container: _El) -> tuple[str, bool, bool]:
@@ -450,6 +452,33 @@ def _grid(tbl: _El) -> list[list[_Cell]]:
         for cell in row:
             cell.cont = cell.cont and r > 0 and any(c.col == cell.col for c in grid[r - 1])
     return grid
+
+
+def _column_edges(tbl: _El) -> list[float]:
+    """The x positions (points from the table's left edge) of the grid lines of a table, from
+    ``w:tblGrid``; empty when the grid has no widths."""
+    edges = [0.0]
+    grid = tbl.find(qn("w:tblGrid"))
+    for gc in grid.findall(qn("w:gridCol")) if grid is not None else ():
+        try:
+            w = float(gc.get(qn("w:w")) or 0) / 20  # twentieths of a point
+        except ValueError:
+            return []
+        edges.append(edges[-1] + max(w, 0.0))
+    pr = tbl.find(qn("w:tblPr"))
+    ind = pr.find(qn("w:tblInd")) if pr is not None else None
+    try:
+        shift = float(ind.get(qn("w:w")) or 0) / 20 if ind is not None and ind.get(qn("w:type")) in (None, "dxa") else 0
+    except ValueError:
+        shift = 0.0
+    return [e + shift for e in edges] if edges[-1] > 0 else []
+
+
+def _cell_box(edges: list[float], col: int, span: int) -> tuple[float, float, float, float] | None:
+    """A cell's column extent as a box (top = bottom = 0: a DOCX has no vertical positions)."""
+    if col + span >= len(edges):
+        return None
+    return (edges[col], 0.0, edges[col + span], 0.0)
 
 
 def _fail(kind: type[InputError], path: str, message: str, hint: str) -> InputError:

@@ -9,9 +9,9 @@ form a two-column region whose paragraphs come out band by band, left column bef
 
 Ruled tables (``page.find_tables()``, after dropping white or wide filled rectangles, which are
 shading, not rules) become ``table_cell`` blocks numbered from 0; their words are not read
-again as paragraphs. A table that starts a page with the same columns and the same header
-rows as the table that ended the previous page is the same table: the repeated header rows
-are dropped and rows keep counting. Lone page numbers at the top or bottom of a page are
+again as paragraphs; each ruled table found on a page is a table of its own, and every block
+carries its box on the page: joining a table continued on the next page is the layout's work
+(:mod:`vanban.parse.layout.tables`), the same for every format. Lone page numbers at the top or bottom of a page are
 dropped. Paragraphs do not run across pages.
 """
 
@@ -24,6 +24,7 @@ import statistics
 import struct
 import warnings
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -34,8 +35,9 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError
-from vanban.model import BlockKind, Document
+from vanban.model import Block, BlockKind, Document
 from vanban.parse.read.builder import DocumentBuilder
+from vanban.parse.read.pdf_stamps import StampWord, join_notes, stamp_words
 
 _BOLD_RX = re.compile(r"bold|black|heavy", re.IGNORECASE)
 _ITALIC_RX = re.compile(r"italic|oblique", re.IGNORECASE)
@@ -74,6 +76,7 @@ class _Word:
     bold: bool
     italic: bool
     conf: float | None = None  # OCR confidence (0–100); None for a text layer
+    stamp: bool = False  # drawn by an annotation (a signature's stamped number or day), not the page content
 
 
 class _Line:
@@ -114,15 +117,6 @@ class _Page:
     image_share: float = 0.0  # share of the page covered by images (a scan: close to 1)
 
 
-@dataclass
-class _Continued:
-    number: int
-    ncols: int
-    header: list[str]
-    rows: int
-    page: int
-
-
 def _keep_object(obj: dict[str, Any]) -> bool:
     """Drop filled rectangles that are shading (white, or too wide to be a rule)."""
     if obj.get("object_type") != "rect" or obj.get("stroke"):
@@ -136,7 +130,8 @@ def _box(b: Any) -> Box:
     return float(b[0]), float(b[1]), float(b[2]), float(b[3])
 
 
-def _load_page(page: Any) -> _Page:
+def _load_page(page: Any, stamps: Sequence[StampWord] = ()) -> _Page:
+    """The page's words and ruled tables; ``stamps`` (words drawn by annotations) join the words of a text page."""
     words = []
     for w in page.extract_words(x_tolerance=1.5, extra_attrs=["fontname", "size"]):
         if w["text"].strip():
@@ -165,7 +160,23 @@ def _load_page(page: Any) -> _Page:
         * max(0.0, min(float(i["bottom"]), height) - max(float(i["top"]), 0.0))
         for i in page.images
     )
-    return _Page(width, height, words, tables, min(1.0, covered / (width * height or 1.0)))
+    pg = _Page(width, height, words, tables, min(1.0, covered / (width * height or 1.0)))
+    if stamps and not _needs_ocr(pg):  # a signature stamp does not make a scan a text page
+        pg.words += [_stamped(s, words) for s in join_notes(list(stamps))]  # a signature note's lines as one piece
+    return pg
+
+
+def _stamped(s: StampWord, words: list[_Word]) -> _Word:
+    """A word drawn by an annotation, styled like the nearest page word on its line (a number stamped
+    upright into an italic date line leaves the line italic); alone on its line, styled by its font."""
+    mid, height = (s.top + s.bottom) / 2, s.bottom - s.top
+    line = [w for w in words if abs((w.top + w.bottom) / 2 - mid) <= 0.35 * min(w.bottom - w.top, height)]
+    if line:
+        near = min(line, key=lambda w: max(w.x0 - s.x1, s.x0 - w.x1))
+        bold, italic = near.bold, near.italic
+    else:
+        bold, italic = bool(_BOLD_RX.search(s.fontname)), bool(_ITALIC_RX.search(s.fontname))
+    return _Word(s.text, s.x0, s.x1, s.top, s.bottom, s.size, bold, italic, stamp=True)
 
 
 def _needs_ocr(pg: _Page) -> bool:
@@ -301,7 +312,6 @@ class _PdfReader:
     def __init__(self, sink: _Sink) -> None:
         self.b = sink
         self.tables = 0
-        self.continued: _Continued | None = None
         self.spans: list[list[Span]] = []
 
     def add(self, text: str, spans: list[Span], kind: BlockKind, **attrs: Any) -> None:
@@ -323,7 +333,7 @@ class _PdfReader:
                 continue
             self.paragraphs(pno, run, pg, lines)
             run = []
-            self.table(pno, tables[i], [w for w in pg.words if _inside(w, tables[i][0])], first=i == 0)
+            self.table(pno, tables[i], [w for w in pg.words if _inside(w, tables[i][0])])
         self.paragraphs(pno, run, pg, lines)
 
     def paragraphs(self, pno: int, lines: list[_Line], pg: _Page, all_lines: list[_Line]) -> None:
@@ -363,30 +373,23 @@ class _PdfReader:
     def emit(self, pno: int, paras: list[list[_Line]]) -> None:
         for p in paras:
             bold, italic = (all(ln.style[k] == "all" for ln in p) for k in (0, 1))
-            self.add(*_join(p), "paragraph", page=pno, bold=bold, italic=italic)
+            box = (min(ln.x0 for ln in p), p[0].top, max(ln.x1 for ln in p), max(ln.bottom for ln in p))
+            self.add(*_join(p), "paragraph", page=pno, bold=bold, italic=italic, box=box)
 
-    def table(self, pno: int, t: tuple[Box, list[Box]], words: list[_Word], first: bool) -> None:
+    def table(self, pno: int, t: tuple[Box, list[Box]], words: list[_Word]) -> None:
         bbox, boxes = t
         xs, ys = _grid([c[0] for c in boxes] + [bbox[2]]), _grid([c[1] for c in boxes] + [bbox[3]])
-        cells: list[tuple[int, int, int, int, str, list[Span], bool, bool]] = []
+        cells: list[tuple[int, int, int, int, str, list[Span], bool, bool, Box]] = []
         for c in boxes:
             lines = _lines([w for w in words if _inside(w, c)])
             row, col = _index(ys, c[1]), _index(xs, c[0])
             bold, italic = (bool(lines) and all(ln.style[k] == "all" for ln in lines) for k in (0, 1))
             rs, cs = max(1, _index(ys, c[3]) - row), max(1, _index(xs, c[2]) - col)
-            cells.append((row, col, rs, cs, *_join(lines), bold, italic))
-        cells.sort(key=lambda c: (c[:5], c[6:]))
-        # The header band: row 0 and the rows its merged cells reach down to.
-        band = max((c[2] for c in cells if c[0] == 0), default=1)
-        header = [f"{c[0]}.{c[1]}:{' '.join(c[4].split())}" for c in cells if c[0] < band]
-        prev, base, skip = self.continued, 0, 0
-        if prev and first and prev.page == pno - 1 and prev.ncols == len(xs) - 1 and prev.header == header:
-            number, base, skip = prev.number, prev.rows - band, band
-        else:
-            number, self.tables = self.tables, self.tables + 1
-            prev = _Continued(number, len(xs) - 1, header, 0, pno)
-        for row, col, rs, cs, text, spans, bold, italic in cells:
-            if row >= skip and text.strip():
+            cells.append((row, col, rs, cs, *_join(lines), bold, italic, c))
+        cells.sort(key=lambda c: (c[:5], c[6:8]))
+        number, self.tables = self.tables, self.tables + 1
+        for row, col, rs, cs, text, spans, bold, italic, cbox in cells:
+            if text.strip():
                 lead = len(text) - len(text.lstrip())
                 self.add(
                     text.strip(),
@@ -394,15 +397,14 @@ class _PdfReader:
                     "table_cell",
                     page=pno,
                     table=number,
-                    row=base + row,
+                    row=row,
                     col=col,
                     row_span=rs,
                     col_span=cs,
                     bold=bold,
                     italic=italic,
+                    box=cbox,
                 )
-        prev.rows, prev.page = base + len(ys) - 1, pno
-        self.continued = prev
 
 
 def _open_error(path: str, e: BaseException) -> Exception:
@@ -420,6 +422,48 @@ def _open_error(path: str, e: BaseException) -> Exception:
     )
 
 
+class _Recorder:
+    """A sink that remembers, for each text added to ``builder``, where it starts in the source text, the text
+    and its block."""
+
+    def __init__(self, builder: DocumentBuilder) -> None:
+        self.builder = builder
+        self.added: list[tuple[int, str, Block | None]] = []
+
+    def add(self, raw: str, kind: BlockKind = "paragraph", **attrs: Any) -> Block | None:
+        start = self.builder.next_offset
+        block = self.builder.add(raw, kind, **attrs)
+        self.added.append((start, raw, block))
+        return block
+
+
+def _note_stamps(builder: DocumentBuilder, added: list[tuple[int, str, Block | None]], spans: list[list[Span]]) -> None:
+    """An I040 note for each block with words drawn by an annotation rather than the page content."""
+    for (base, raw, block), sp in zip(added, spans, strict=True):
+        runs: list[tuple[int, int]] = []  # runs of consecutive stamped words, as (start, end) in raw
+        for k, (s, e, w) in enumerate(sp):
+            if w.stamp:
+                if runs and k and sp[k - 1][2].stamp:
+                    runs[-1] = (runs[-1][0], e)
+                else:
+                    runs.append((s, e))
+        if block is None or not runs:
+            continue
+        quoted = ", ".join(f"«{_clip(raw[s:e])}»" for s, e in runs[:5]) + (", …" if len(runs) > 5 else "")
+        builder.note(
+            "I040",
+            f"Trang {block.page}: {quoted} lấy từ chữ hiển thị của chữ ký số/dấu trên tệp PDF "
+            "(không có trong lớp chữ của trang).",
+            base + runs[0][0],
+            base + runs[-1][1],
+        )
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def read_pdf(path: str, data: bytes, ocr_lang: str = "vie") -> Document:
     """Read the PDF ``data`` (named ``path``) into a :class:`Document` of blocks; pages without a usable
     text layer are read by OCR (Tesseract, languages ``ocr_lang``) when Tesseract is installed."""
@@ -431,11 +475,12 @@ def read_pdf(path: str, data: bytes, ocr_lang: str = "vie") -> Document:
             path=path,
             hint="Hãy kiểm tra lại tệp, hoặc mở bằng chương trình đã tạo ra nó và xuất lại PDF.",
         )
+    stamps = stamp_words(data)  # the number and day a signing program draws over the blanks; {} on failure
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pdfminer warns about many harmless oddities
             with pdfplumber.open(io.BytesIO(data)) as pdf:
-                pages = [_load_page(p) for p in pdf.pages]
+                pages = [_load_page(p, stamps.get(i, ())) for i, p in enumerate(pdf.pages)]
     except _ERRORS as e:
         raise _open_error(path, e) from e
     scans = [i for i, pg in enumerate(pages) if _needs_ocr(pg)]
@@ -456,11 +501,13 @@ def read_pdf(path: str, data: bytes, ocr_lang: str = "vie") -> Document:
         )
     builder = DocumentBuilder(path, "pdf", data)
     builder.pages = len(pages)
-    reader = _PdfReader(builder)
+    recorder = _Recorder(builder)
+    reader = _PdfReader(recorder)
     for pno, pg in enumerate(pages, start=1):
         if pno - 1 in scans:
             builder.warn("W035", f"Trang {pno} không có lớp chữ (bản quét) và máy chưa cài Tesseract nên bỏ qua.")
         reader.page(pno, pg)
+    _note_stamps(builder, recorder.added, reader.spans)
     if not builder.blocks:
         raise EmptyFileError("tệp PDF không có chữ nào để đọc.", path=path, hint="Hãy kiểm tra lại tệp.")
     return builder.build()

@@ -1,0 +1,122 @@
+"""Zones of a document: header, body, closing (signer, nơi nhận), appendices, and page furniture.
+
+Boundaries come from content, which every format has: the header ends at the first căn cứ /
+thực hiện line or outline heading after the document type; the closing starts at "Nơi nhận" or
+the signer's authority line (TM./KT./TL. …); appendices start at a "PHỤ LỤC" heading after the
+closing. Page furniture — running headers and footers, page numbers, the "ĐẾN Số: … Ngày: …"
+receipt stamp, the e-signature notes that signing software prints (``ttcbth@… 18.11.2024
+07:25:14 +07:00``, ``Ký bởi: …``) — is found by its shape and, in paged formats, by repetition
+at the top or bottom of several pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import cache
+
+from vanban.model import Block, Document
+from vanban.parse.layout.lines import block_lines
+from vanban.parse.vocab import vocab
+
+NOI_NHAN = re.compile(r"^\W*Nơi\s+nhận\s*:?\s*", re.I)
+_BODY_START = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|I\.|A\.|1\.)\s", re.I)
+_APPENDIX = re.compile(r"^\W*phụ\s+lục\b", re.I)
+_ESIGN = re.compile(
+    r"\S+@\S+\.\S+\s+\d{1,2}[./]\d{1,2}[./]\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[+-]\d{2}:?\d{2})?"
+    r"|^\W*(?:Ký\s+bởi|Người\s+ký|Thời\s+gian\s+ký|Ngày\s+ký)\s*:",
+    re.I,
+)
+_RECEIPT = re.compile(r"^\W*(?:CÔNG\s+VĂN\s+)?(?:ĐẾN|DEN)\b\W*(?:Số|Ngày|Chuyển)\b", re.I)
+_LIST_ITEM = re.compile(r"^\s*(?:[-–+•*]|\(?\w{1,4}[.)])\s")
+_PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[-–—\s]*$", re.I)
+
+
+def is_upper(text: str) -> bool:
+    """Every letter a capital (at least two letters)."""
+    if text.upper() != text:  # a lower-case letter somewhere: the quick answer for most lines
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def is_authority(t: str) -> bool:
+    """A signer's authority line ('TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH')."""
+    return len(t) < 80 and t.startswith(tuple(vocab().signer_prefixes)) and is_upper(t)
+
+
+def header_end(doc: Document) -> int:
+    """Index of the first block after the header (first căn cứ/thực hiện line or outline heading)."""
+    seen_type = -1
+    for b in doc.blocks:
+        t = b.text
+        if t.upper() in vocab().doc_types:
+            seen_type = b.index
+            continue
+        if b.index > 60:
+            break
+        # The line right after the type is the title even when it reads "Thực hiện …".
+        if seen_type >= 0 and b.index > seen_type + 1 and _BODY_START.match(t):
+            return b.index
+    return min(len(doc.blocks), 60)
+
+
+@cache
+def _closing_hint() -> re.Pattern[str]:
+    """A line that may open the closing: looser than the real tests, to skip other blocks fast."""
+    prefixes = "|".join(re.escape(p) for p in vocab().signer_prefixes)
+    return re.compile(rf"^\W*Nơi\s+nhận|^\s*(?:{prefixes})", re.I | re.M)
+
+
+def closing_start(doc: Document, body_start: int) -> int:
+    """Index of the first closing block ('Nơi nhận:' or the signer's authority line)."""
+    hint = _closing_hint()
+    for b in doc.blocks[body_start:]:
+        if (b.table is not None and (b.row or 0) > 2) or not hint.search(b.text):
+            continue
+        if any(NOI_NHAN.match(ln.text) or is_authority(ln.text) for ln in block_lines([b])):
+            return b.index
+    return len(doc.blocks)
+
+
+def appendix_start(doc: Document, closing: int) -> int:
+    """Index of the first appendix heading ('PHỤ LỤC …') after the closing; the end when none."""
+    for b in doc.blocks[closing:]:
+        if b.table is None and _APPENDIX.match(b.text) and len(b.text) < 200:
+            return b.index
+    return len(doc.blocks)
+
+
+def furniture(doc: Document) -> frozenset[int]:
+    """Blocks that are page furniture, not the document's text."""
+    out = {b.index for b in doc.blocks if _stamp_like(b)}
+    out |= _repeated_at_page_edges(doc.blocks)
+    return frozenset(out)
+
+
+def _stamp_like(b: Block) -> bool:
+    t = b.text
+    if len(t) > 200:
+        return False
+    if _ESIGN.search(t) or (_RECEIPT.match(t) and len(t) < 120):
+        return True
+    return b.page is not None and b.table is None and bool(_PAGE_NUMBER.match(t))
+
+
+def _edge_blocks(blocks: tuple[Block, ...]) -> list[Block]:
+    """The first and last text block (outside tables) of each page."""
+    pages: dict[int, list[Block]] = defaultdict(list)
+    for b in blocks:
+        if b.page is not None and b.table is None:
+            pages[b.page].append(b)
+    return [b for bs in pages.values() for b in {bs[0], bs[-1]}]
+
+
+def _repeated_at_page_edges(blocks: tuple[Block, ...]) -> set[int]:
+    """Running headers and footers: the same short line (numbers aside), not a list item, first or
+    last on at least two pages."""
+    seen: dict[str, list[Block]] = defaultdict(list)
+    for b in _edge_blocks(blocks):
+        if len(b.text) <= 80 and "\n" not in b.text and not _LIST_ITEM.match(b.text):
+            seen[re.sub(r"\d+", "#", " ".join(b.text.split()).casefold())].append(b)
+    return {b.index for bs in seen.values() if len({b.page for b in bs}) >= 2 for b in bs}

@@ -114,9 +114,11 @@ def _edge_blocks(blocks: tuple[Block, ...]) -> list[Block]:
 
 def _repeated_at_page_edges(blocks: tuple[Block, ...]) -> set[int]:
     """Running headers and footers: the same short line (numbers aside), not a list item, first or
-    last on at least two pages."""
+    last on at least three pages."""
     seen: dict[str, list[Block]] = defaultdict(list)
     for b in _edge_blocks(blocks):
         if len(b.text) <= 80 and "\n" not in b.text and not _LIST_ITEM.match(b.text):
             seen[re.sub(r"\d+", "#", " ".join(b.text.split()).casefold())].append(b)
-    return {b.index for bs in seen.values() if len({b.page for b in bs}) >= 2 for b in bs}
+    # Three pages at least: an issuer restated at the top of an appendix page is not a running
+    # header; the document's own first lines (its header) are never furniture.
+    return {b.index for bs in seen.values() if len({b.page for b in bs}) >= 3 for b in bs if b.index >= 8}

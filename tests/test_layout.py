@@ -200,5 +200,6 @@ def test_real_pdf_table_with_repeated_header_is_one_table() -> None:
 def test_issuer_restated_on_appendix_pages_stays() -> None:
     """Plan 42 restates its issuer at the top of both appendix pages: not a running header."""
     layout = lay_out(read(ROOT / "corpus/real2/42_dongthap-sgddt-kh362-tiepdoan-kiemtra-stem-2026.pdf"))
-    assert [b.text for b in layout.doc.blocks[:2]] == ["UBND TỈNH ĐỒNG THÁP", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"]
+    texts = [b.text for b in layout.doc.blocks]
+    assert texts[0] == "UBND TỈNH ĐỒNG THÁP" and texts.count("SỞ GIÁO DỤC VÀ ĐÀO TẠO") == 3
     assert not layout.furniture

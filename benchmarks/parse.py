@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT / "src"))
 import docx  # noqa: E402
 import pdfplumber  # noqa: E402
 
-from vanban.api import parse  # noqa: E402
+from vanban.api import parse, read  # noqa: E402
+from vanban.parse.layout.document import lay_out  # noqa: E402
 
 
 def bare_txt(p: Path) -> None:
@@ -89,6 +90,13 @@ def main() -> int:
         p_ms = statistics.mean(timed(lambda f=f: parse(f), args.repeat) for f in files)
         b_ms = statistics.mean(timed(lambda f=f, bare=bare: bare(f), args.repeat) for f in files)
         print(f"{fmt:6} {len(files):5d} {p_ms:14.1f} {b_ms:13.1f} {100 * (p_ms - b_ms) / b_ms:8.0f}%")
+    # The layout stage (zones, furniture, logical tables) against the whole DOCX parse it is part of.
+    docx_files = groups["docx"][0]
+    docs = [read(f) for f in docx_files]
+    lay_ms = statistics.mean(timed(lambda d=d: lay_out(d), args.repeat) for d in docs)
+    parse_ms = statistics.mean(timed(lambda f=f: parse(f), args.repeat) for f in docx_files)
+    share = 100 * lay_ms / parse_ms
+    print(f"layout stage: {lay_ms:.1f} ms per DOCX plan, {share:.1f} % of its parse ({parse_ms:.1f} ms)")
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "ke-hoach-50-trang.docx"
         big_docx(big, 5)

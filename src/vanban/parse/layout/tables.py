@@ -216,7 +216,7 @@ class _Builder:
         self.cells: list[Block] = []
         self.next_row = 0
         self.last_part = part
-        self.open_merges: dict[int, Block] = {}  # column → a merged cell reaching the last row
+        self.open_merges: dict[int, list[Block]] = {}  # column → a merged cell reaching the last row
         self._add(part, {c: c for c in range(self.ncols)}, skip=0, cut=False)
         logical = sorted({c.row or 0 for c in self.cells})
         # Rows before this one are the header (rows without text have no cells, hence the lookup).
@@ -226,6 +226,9 @@ class _Builder:
         """Append ``part``'s rows from its ``skip``-th on, its columns mapped by ``cmap``."""
         rows = sorted(part.rows)[skip:]
         base = self.next_row - (rows[0] if rows else 0)
+        last = rows[-1] if rows else -1
+        merges: dict[int, list[Block]] = {}  # column → the blocks of the merged cell in it
+        reaching: dict[int, list[Block]] = {}  # merged cells that reach the last row may go on
         for k, r in enumerate(rows):
             cells = part.rows[r]
             cont = k == 0 and cut and bool(self.cells) and _continues_row(cells)
@@ -233,26 +236,28 @@ class _Builder:
                 base -= 1  # a row cut by the page break: its rest joins the row before
             target = base + r
             filled = {cmap.get(c.col or 0, c.col or 0) for c in cells}
-            for col, cell in list(self.open_merges.items()):
+            for col, blocks in list(self.open_merges.items()):
+                if cont:
+                    continue
                 if col in filled:
                     self.open_merges.pop(col)
-                elif not cont:  # a merged cell cut by the page break goes on down this row
-                    self.cells.append(cell.model_copy(update={"row": target, "row_span": 1, "table": self.index}))
+                else:  # a merged cell cut by the page break goes on down this row
+                    self.cells += [b.model_copy(update={"row": target, "row_span": 1}) for b in blocks]
             for c in cells:
                 col = cmap.get(c.col or 0, c.col or 0)
                 lc = c.model_copy(update={"table": self.index, "row": target, "col": col})
                 self.cells.append(lc)
+                if c.row_span == 1:
+                    continue
+                # A merged cell whose start the page break left on the page before: both parts.
+                head = [b for b in self.cells[:-1] if cont and b.row == target and b.col == col]
+                merges[col] = [*head, lc]
                 for span in range(1, c.row_span):
-                    self.cells.append(lc.model_copy(update={"row": target + span, "row_span": 1}))
+                    self.cells += [b.model_copy(update={"row": target + span, "row_span": 1}) for b in merges[col]]
+                if r + c.row_span - 1 >= last:
+                    reaching[col] = merges[col]
             self.next_row = max(self.next_row, target + 1)
-        # Merged cells that reach the part's last row may go on over a page break.
-        last = max(part.rows) if part.rows else -1
-        self.open_merges = {
-            cmap.get(c.col or 0, c.col or 0): c
-            for r, cs in part.rows.items()
-            for c in cs
-            if c.row_span > 1 and r + c.row_span - 1 >= last
-        }
+        self.open_merges = reaching
         self.last_part = part
 
     def try_join(self, part: _Part) -> bool:

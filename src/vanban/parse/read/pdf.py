@@ -224,11 +224,33 @@ def _split(line: _Line, width: float) -> tuple[_Line, _Line] | None:
     return _Line(ws[: best[1] + 1], 0), _Line(ws[best[1] + 1 :], 1)
 
 
-def _join(lines: list[_Line]) -> tuple[str, list[Span]]:
-    """Lines as one text (a wrapped line after a space, a list item after a newline), and its words' spans."""
+def _join(lines: list[_Line], cell: Box | None = None, right: float | None = None) -> tuple[str, list[Span]]:
+    """Lines as one text (a wrapped line after a space, a list item after a newline), and its words' spans.
+
+    ``cell``: the lines fill this table cell, where a word too long for the cell is broken wherever
+    the width runs out ("QLTTĐ" / "T;"): a line that is one word from the cell's left text edge to
+    so near its right one that not even the next line's first letter would have fitted is such a
+    piece. A line that ends in a hyphen inside an abbreviation ("CT-" / "XH") was wrapped there.
+    Either way the next line goes on without a space. ``right``: the right edge of the page's text
+    block, when the lines are body text.
+    """
     text, spans = "", []
+    narrow = cell is not None
+    left = min((ln.x0 for ln in lines), default=0.0)
+    # The cell's right text edge: the same padding on both sides.
+    cell_right = cell[2] - (left - cell[0]) if cell is not None else 0.0
     for i, ln in enumerate(lines):
-        text += ("\n" if _ITEM_RX.match(ln.text) else " ") * bool(i)
+        if i:
+            prev, first = lines[i - 1], ln.words[0]
+            letter = (0.7 if first.text[:1].isupper() else 0.5) * first.size  # the next letter's width, about
+            broken = narrow and len(prev.words) == 1 and prev.x0 <= left + 1 and prev.x1 + letter > cell_right + 0.5
+            # An abbreviation wrapped at its hyphen ("CT-" / "XH"); "CCVP- Thống kê" keeps its space.
+            hyphen = narrow and bool(re.search(r"[A-ZĐ]-$", prev.text)) and bool(re.match(r"[A-ZĐ&]{2,}\b", first.text))
+            # "- " at the start of a line opens an item unless the line before ran to the right
+            # edge without closing its sentence: then the dash is the text's own ("Văn hóa - xã hội").
+            full = right is not None and prev.x1 >= right - prev.size and not re.search(r"[.;:!?…]\s*$", prev.text)
+            item = bool(_ITEM_RX.match(ln.text)) and not full
+            text += "\n" if item else "" if broken or hyphen else " "
         spans += [(s + len(text), e + len(text), w) for s, e, w in ln.spans]
         text += ln.text
     return text, spans
@@ -349,7 +371,7 @@ class _PdfReader:
                 j = i + 1
                 while j < len(lines) and _split(lines[j], pg.width) is None:
                     j += 1
-                self.emit(pno, _group(lines[i:j], edges, base_gap))
+                self.emit(pno, _group(lines[i:j], edges, base_gap), edges[1])
                 i = j
                 continue
             region, last, j = list(parts), lines[i], i + 1
@@ -370,11 +392,11 @@ class _PdfReader:
             self.emit(pno, _columns(region, base_gap))
             i = j
 
-    def emit(self, pno: int, paras: list[list[_Line]]) -> None:
+    def emit(self, pno: int, paras: list[list[_Line]], right: float | None = None) -> None:
         for p in paras:
             bold, italic = (all(ln.style[k] == "all" for ln in p) for k in (0, 1))
             box = (min(ln.x0 for ln in p), p[0].top, max(ln.x1 for ln in p), max(ln.bottom for ln in p))
-            self.add(*_join(p), "paragraph", page=pno, bold=bold, italic=italic, box=box)
+            self.add(*_join(p, right=right), "paragraph", page=pno, bold=bold, italic=italic, box=box)
 
     def table(self, pno: int, t: tuple[Box, list[Box]], words: list[_Word]) -> None:
         bbox, boxes = t
@@ -385,7 +407,7 @@ class _PdfReader:
             row, col = _index(ys, c[1]), _index(xs, c[0])
             bold, italic = (bool(lines) and all(ln.style[k] == "all" for ln in lines) for k in (0, 1))
             rs, cs = max(1, _index(ys, c[3]) - row), max(1, _index(xs, c[2]) - col)
-            cells.append((row, col, rs, cs, *_join(lines), bold, italic, c))
+            cells.append((row, col, rs, cs, *_join(lines, cell=c), bold, italic, c))
         cells.sort(key=lambda c: (c[:5], c[6:8]))
         number, self.tables = self.tables, self.tables + 1
         for row, col, rs, cs, text, spans, bold, italic, cbox in cells:

@@ -11,7 +11,7 @@ from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError, 
 from vanban.model import Block, Document
 from vanban.parse.layout.document import lay_out
 from vanban.parse.read.docx import read_docx
-from vanban.parse.read.pdf import read_pdf
+from vanban.parse.read.pdf import _join, _Line, _Word, read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -222,3 +222,76 @@ def test_password_protected() -> None:
         pytest.skip("make_fixtures.py could not make a password-protected PDF with this LibreOffice")
     with pytest.raises(EncryptedFileError, match="mật khẩu"):
         read_pdf(str(locked), locked.read_bytes())
+
+
+# --- joining the lines of a paragraph or a cell -----------------------------------------------
+
+
+def _line(top: float, *words: tuple[str, float, float]) -> _Line:
+    return _Line([_Word(t, x0, x1, top, top + 12, 12.0, False, False) for t, x0, x1 in words])
+
+
+CELL = (425.2, 300.0, 481.9, 500.0)  # a 57 pt wide cell, 5.5 pt padding: text from 430.7 to 476.4
+JOIN_CASES = [
+    # A word too long for the cell, broken where the width ran out (seed 001's partner column).
+    (
+        "word broken at the cell edge",
+        [_line(0, ("QLTTĐ", 430.7, 469.95)), _line(14, ("T;", 430.7, 439.0))],
+        CELL,
+        None,
+        "QLTTĐT;",
+    ),
+    # A short word that left room for the next letter: an ordinary wrap (seed 001's deadline cell).
+    (
+        "ordinary wrap in a cell",
+        [_line(0, ("Hàng", 430.7, 456.0)), _line(14, ("tuần", 430.7, 452.0))],
+        CELL,
+        None,
+        "Hàng tuần",
+    ),
+    # An abbreviation wrapped at its hyphen (seed 001 landscape: "CT-" / "XH").
+    (
+        "abbreviation wrapped at its hyphen",
+        [_line(0, ("đoàn", 430.7, 450.0), ("CT-", 452.0, 470.0)), _line(14, ("XH", 430.7, 445.0))],
+        CELL,
+        None,
+        "đoàn CT-XH",
+    ),
+    # A space after the hyphen in the source (seed 000's appendix: "CCVP- Thống kê").
+    (
+        "hyphen before a word",
+        [_line(0, ("CCVP-", 430.7, 466.0)), _line(14, ("Thống", 430.7, 460.0), ("kê", 462.0, 474.0))],
+        CELL,
+        None,
+        "CCVP- Thống kê",
+    ),
+    # Body text: a line run to the right edge without closing its sentence, then "- xã hội" (seed 000).
+    (
+        "dash of the text after a full line",
+        [
+            _line(0, ("thực", 85.0, 110.0), ("hiện", 112.0, 140.0), ("Văn", 142.0, 160.0), ("hóa", 162.0, 538.0)),
+            _line(14, ("-", 85.0, 89.0), ("xã", 92.0, 104.0), ("hội.", 106.0, 125.0)),
+        ],
+        None,
+        539.0,
+        "thực hiện Văn hóa - xã hội.",
+    ),
+    # A list after a closed line (seed 002's recipients and bullets).
+    (
+        "an item after a closed line",
+        [
+            _line(0, ("-", 85.0, 89.0), ("Như", 92.0, 110.0), ("trên;", 112.0, 538.0)),
+            _line(14, ("-", 85.0, 89.0), ("Lưu:", 92.0, 115.0), ("VT.", 117.0, 135.0)),
+        ],
+        None,
+        539.0,
+        "- Như trên;\n- Lưu: VT.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "lines", "cell", "right", "text"), JOIN_CASES, ids=[c[0] for c in JOIN_CASES])
+def test_join_lines(
+    name: str, lines: list[_Line], cell: tuple[float, float, float, float] | None, right: float | None, text: str
+) -> None:
+    assert _join(lines, cell=cell, right=right)[0] == text, name

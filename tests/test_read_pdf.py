@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from vanban.api import to_record
 from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError, InputError
-from vanban.model import Block, Document
+from vanban.model import Block, Document, PlanRecord
 from vanban.parse.layout.document import lay_out
 from vanban.parse.read.docx import read_docx
 from vanban.parse.read.pdf import _join, _Line, _Word, read_pdf
@@ -295,3 +296,30 @@ def test_join_lines(
     name: str, lines: list[_Line], cell: tuple[float, float, float, float] | None, right: float | None, text: str
 ) -> None:
     assert _join(lines, cell=cell, right=right)[0] == text, name
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_pages_stored_rotated_read_as_upright(tmp_path: Path, rotation: int) -> None:
+    """A page stored with /Rotate (a landscape table page of a portrait document, a page scanned in
+    sideways and saved turned) reads as the upright page: the same header, signer, and tasks with
+    the same labels, deadlines and people. (Units are not compared: a few letters with stacked
+    marks come out of the turn as words of their own, "hi ện".)"""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(FIXTURES / "seed000.pdf"))
+    for i in range(len(pdf)):
+        pdf[i].set_rotation(rotation)
+    turned = tmp_path / "turned.pdf"
+    pdf.save(str(turned))
+    pdf.close()
+    upright, sideways = to_record(read(FIXTURES / "seed000.pdf")), to_record(read(turned))
+
+    def view(rec: PlanRecord) -> list[object]:
+        return [
+            (it.label, sorted(p.name for p in it.people), it.deadline)
+            for it in rec.items
+        ]
+
+    assert sideways.header == upright.header
+    assert (sideways.signer.title, sideways.signer.name) == (upright.signer.title, upright.signer.name)
+    assert view(sideways) == view(upright)

@@ -127,7 +127,8 @@ def _tesseract(img: Image.Image, *args: str) -> str:
 def _tsv_words(tsv: str) -> list[Word]:
     """Words with confidence. Each gets the box height of its Tesseract line, so that words on one
     baseline group into one line whatever their letters; punctuation that is a dot or stands far
-    from any word is a speck and dropped, as are words Tesseract barely believes."""
+    from any word is a speck and dropped, as are words Tesseract barely believes and the bits of
+    table rules read as bars and underscores."""
     rows = [r for r in (ln.split("\t") for ln in tsv.splitlines()[1:]) if len(r) >= 12]
     lines = {tuple(r[2:5]): (int(r[7]), int(r[7]) + int(r[9])) for r in rows if r[0] == "4"}
     heights = sorted(b - t for t, b in lines.values()) or [0]
@@ -139,7 +140,11 @@ def _tsv_words(tsv: str) -> list[Word]:
         lt, lb = lines.get(tuple(r[2:5]), (top, top + height))
         if lb - lt > 2 * heights[len(heights) // 2]:  # a line box over several lines: the word's own box
             lt, lb = top, top + height
-        word = Word(r[11].strip(), x0, x0 + width, lt, lb, max(1, lb - lt), False, False, float(r[10]))
+        # Bars and underscores at a word's ends are a table rule read as text ("|", "_CCVP").
+        text = r[11].strip().strip("|¦_~")
+        if not text:
+            continue
+        word = Word(text, x0, x0 + width, lt, lb, max(1, lb - lt), False, False, float(r[10]))
         by_line.setdefault(tuple(r[2:5]), []).append((word, max(width, height)))
     words = []
     for line in by_line.values():

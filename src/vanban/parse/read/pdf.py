@@ -24,8 +24,8 @@ import statistics
 import struct
 import warnings
 import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import pdfplumber
@@ -33,6 +33,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import WordExtractor
 
 from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError
 from vanban.model import Block, BlockKind, Document
@@ -130,10 +131,57 @@ def _box(b: Any) -> Box:
     return float(b[0]), float(b[1]), float(b[2]), float(b[3])
 
 
+def _turn(page: Any) -> Callable[[Box], Box] | None:
+    """How to turn the boxes of a page whose text mostly runs sideways or upside down (a landscape
+    table on a portrait page, a page stored rotated) so that it reads left to right, top to bottom;
+    None when the text is upright. The direction of each character is its text matrix's x axis."""
+    votes: dict[str, int] = {}
+    for c in page.chars:
+        a, b = c["matrix"][0], c["matrix"][1]
+        way = "ltr" if a > abs(b) else "rtl" if -a > abs(b) else "ttb" if b < 0 else "btt"
+        votes[way] = votes.get(way, 0) + 1
+    way = max(votes, key=lambda k: votes[k]) if votes else "ltr"
+    if way == "ltr" or votes[way] < 0.6 * sum(votes.values()):
+        return None
+    w, h = float(page.width), float(page.height)
+    if way == "ttb":  # lines read downwards, the first on the right: turn a quarter to the left
+        return lambda b: (b[1], w - b[2], b[3], w - b[0])
+    if way == "btt":  # lines read upwards, the first on the left: turn a quarter to the right
+        return lambda b: (h - b[3], b[0], h - b[1], b[2])
+    return lambda b: (w - b[2], h - b[3], w - b[0], h - b[1])  # upside down
+
+
+def _chars(page: Any, turn: Callable[[Box], Box] | None) -> list[dict[str, Any]]:
+    if turn is None:
+        return list(page.chars)
+    out = []
+    for c in page.chars:
+        x0, top, x1, bottom = turn((float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"])))
+        # Upright now: pdfplumber's word builder reads a character's direction from its matrix.
+        out.append(
+            {
+                **c,
+                "x0": x0,
+                "x1": x1,
+                "top": top,
+                "bottom": bottom,
+                "doctop": top,
+                "upright": True,
+                "matrix": (1, 0, 0, 1, x0, top),
+                "width": x1 - x0,
+                "height": bottom - top,
+            }
+        )
+    return out
+
+
 def _load_page(page: Any, stamps: Sequence[StampWord] = ()) -> _Page:
-    """The page's words and ruled tables; ``stamps`` (words drawn by annotations) join the words of a text page."""
+    """The page's words and ruled tables; ``stamps`` (words drawn by annotations) join the words of a text page.
+    A page whose text runs sideways is turned first (:func:`_turn`), its rules with it."""
     words = []
-    for w in page.extract_words(x_tolerance=1.5, extra_attrs=["fontname", "size"]):
+    turn = _turn(page)
+    extractor = WordExtractor(x_tolerance=1.5, extra_attrs=["fontname", "size"])
+    for w in extractor.extract_words(_chars(page, turn)):
         if w["text"].strip():
             font = str(w.get("fontname", ""))
             words.append(
@@ -151,19 +199,28 @@ def _load_page(page: Any, stamps: Sequence[StampWord] = ()) -> _Page:
     tables = []
     if words:
         for t in page.filter(_keep_object).find_tables():
-            cells = [_box(c) for c in t.cells]
+            cells = [_box(c) if turn is None else turn(_box(c)) for c in t.cells]
             if len({round(c[0]) for c in cells}) >= 2:  # one column of rules is a box, not a table
-                tables.append((_box(t.bbox), cells))
+                tables.append((_box(t.bbox) if turn is None else turn(_box(t.bbox)), cells))
     width, height = float(page.width), float(page.height)
     covered = sum(
         max(0.0, min(float(i["x1"]), width) - max(float(i["x0"]), 0.0))
         * max(0.0, min(float(i["bottom"]), height) - max(float(i["top"]), 0.0))
         for i in page.images
     )
+    if turn is not None:
+        x0, _, x1, _ = turn((0.0, 0.0, width, height))
+        width, height = abs(x1 - x0), width * height / (abs(x1 - x0) or 1.0)  # a quarter turn swaps them
+        stamps = [_turned(st, turn) for st in stamps]
     pg = _Page(width, height, words, tables, min(1.0, covered / (width * height or 1.0)))
     if stamps and not _needs_ocr(pg):  # a signature stamp does not make a scan a text page
         pg.words += [_stamped(s, words) for s in join_notes(list(stamps))]  # a signature note's lines as one piece
     return pg
+
+
+def _turned(st: StampWord, turn: Callable[[Box], Box]) -> StampWord:
+    x0, top, x1, bottom = turn((st.x0, st.top, st.x1, st.bottom))
+    return replace(st, x0=x0, top=top, x1=x1, bottom=bottom)
 
 
 def _stamped(s: StampWord, words: list[_Word]) -> _Word:
@@ -244,8 +301,11 @@ def _join(lines: list[_Line], cell: Box | None = None, right: float | None = Non
             prev, first = lines[i - 1], ln.words[0]
             letter = (0.7 if first.text[:1].isupper() else 0.5) * first.size  # the next letter's width, about
             broken = narrow and len(prev.words) == 1 and prev.x0 <= left + 1 and prev.x1 + letter > cell_right + 0.5
-            # An abbreviation wrapped at its hyphen ("CT-" / "XH"); "CCVP- Thống kê" keeps its space.
-            hyphen = narrow and bool(re.search(r"[A-ZĐ]-$", prev.text)) and bool(re.match(r"[A-ZĐ&]{2,}\b", first.text))
+            # An abbreviation wrapped at its hyphen or ampersand ("CT-" / "XH", "LĐTB&" / "XH");
+            # "CCVP- Thống kê" keeps its space.
+            hyphen = (
+                narrow and bool(re.search(r"[A-ZĐ][-&]$", prev.text)) and bool(re.match(r"[A-ZĐ&]{2,}\b", first.text))
+            )
             # "- " at the start of a line opens an item unless the line before ran to the right
             # edge without closing its sentence: then the dash is the text's own ("Văn hóa - xã hội").
             full = right is not None and prev.x1 >= right - prev.size and not re.search(r"[.;:!?…]\s*$", prev.text)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz
 
 from vanban.datafiles import load_data
 
@@ -59,6 +60,43 @@ def inline_field_rx() -> re.Pattern[str]:
 @cache
 def column_role_rxs() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((c.role, re.compile(c.pattern, re.I)) for c in vocab().column_roles)
+
+
+@cache
+def _role_keywords() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each role's header words, folded (no marks, no spaces) for OCR'd headers."""
+    out = []
+    for c in vocab().column_roles:
+        words = (_squash(re.sub(r"[\^$()?:]", "", alt)) for alt in c.pattern.split("|"))
+        out.append((c.role, tuple(w for w in words if len(w) >= 6)))
+    return tuple(out)
+
+
+def _squash(text: str) -> str:
+    from vanban.parse.read.ocr_correct import fold  # letters without marks, one for one
+
+    return re.sub(r"[^a-z]", "", fold(text))
+
+
+@lru_cache(maxsize=4096)
+def column_role(text: str) -> str | None:
+    """The role a table header cell names (``vocabulary.yaml: column_roles``, first match wins).
+
+    A scan's header often comes out of OCR with its spaces and some marks lost ("Đơnvj/cánhânthực
+    hện"): a short cell no pattern matches is compared, marks and spaces aside, with each role's
+    words of six letters or more (rapidfuzz partial ratio ≥ 85).
+    """
+    t = text.strip()
+    for role, rx in column_role_rxs():
+        if rx.search(t):
+            return role
+    if len(t) > 60:
+        return None
+    key = _squash(t)
+    for role, words in _role_keywords():
+        if any(fuzz.partial_ratio(w, key) >= 85 for w in words if len(key) >= len(w) - 1):
+            return role
+    return None
 
 
 @cache

@@ -24,7 +24,7 @@ from vanban.model import Block, Deadline, Document, Item, Person, SourceSpan
 from vanban.parse.extract.deadline import parse_deadline
 from vanban.parse.extract.people import is_person_name, named_people, people_in, split_units
 from vanban.parse.layout.tables import LogicalTable
-from vanban.parse.vocab import column_role_rxs
+from vanban.parse.vocab import column_role
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.:)]\s*(?=\S)")
 _CRITERION = re.compile(r"^\s*(?:tiêu chí(?: số)?\s*)?(\d{1,2})\s*[.:]\s*\S", re.I)
@@ -48,11 +48,9 @@ def header_roles(cells: list[Block]) -> dict[int, str]:
     """Column → role, from header cells; empty when the row is not a header."""
     roles: dict[int, str] = {}
     for c in cells:
-        for role, rx in column_role_rxs():
-            if rx.search(c.text.strip()):
-                if role not in roles.values():
-                    roles[c.col or 0] = role
-                break
+        role = column_role(c.text)
+        if role and role not in roles.values():
+            roles[c.col or 0] = role
     return roles if len(roles) >= 2 else {}
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from vanban.model import Block, Document
-from vanban.parse.vocab import column_role_rxs
+from vanban.parse.vocab import column_role
 
 _EDGE_TOLERANCE = 0.03  # share of the table's width
 _CONTINUES = re.compile(r"^[a-zà-ỹđ,;:)]")  # a cell that carries on a sentence
@@ -151,12 +151,7 @@ def header_rows(rows: dict[int, list[Block]]) -> int:
 def _is_header_row(cells: list[Block], min_roles: int) -> bool:
     if any(len(c.text) > 80 or re.match(r"^\d+\.\s", c.text) for c in cells):
         return False
-    found: list[str] = []
-    for c in cells:
-        for role, rx in column_role_rxs():
-            if len(c.text) <= 50 and rx.search(c.text.strip()):
-                found.append(role)
-                break
+    found = [r for r in (column_role(c.text) for c in cells if len(c.text) <= 50) if r]
     return len(set(found)) >= min_roles and 2 * len(found) >= len(cells)
 
 

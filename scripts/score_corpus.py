@@ -175,10 +175,10 @@ def score_file(path: Path, readers: str) -> Score:
         sc.deadline_ok += deadline_ok(tasks[i].get("deadline"), rec.items[j])
         sc.responsible_ok += responsible_ok(tasks[i], rec.items[j])
         if not deadline_ok(tasks[i].get("deadline"), rec.items[j]) or not responsible_ok(tasks[i], rec.items[j]):
-            d = rec.items[j].deadline
+            d, want = rec.items[j].deadline, tasks[i].get("deadline") or {}
             sc.wrong.append(
-                f"{tasks[i].get('where')}: {tasks[i]['text'][:50]!r} — hạn {(tasks[i].get('deadline') or {}).get('date')}"
-                f"/{(tasks[i].get('deadline') or {}).get('kind')} ≠ {d and d.date}/{d and d.kind}; "
+                f"{tasks[i].get('where')}: {tasks[i]['text'][:50]!r} — hạn {want.get('date')}/{want.get('kind')}"
+                f" ≠ {d and d.date}/{d and d.kind}; "
                 f"chủ trì {tasks[i].get('responsible')} ≠ {list(rec.items[j].responsible)}"
             )
     paired_e = {i for i, _ in pairs}

@@ -12,12 +12,14 @@ import re
 from vanban.model import Diagnostic, Document, Header, SourceSpan
 from vanban.parse.extract.docref import SO_RX, clean_symbol, find_date, find_doc_refs
 from vanban.parse.layout.lines import Line, block_lines
+from vanban.parse.layout.zones import SUBJECT_RX, doc_type_of
 from vanban.parse.vocab import vocab
 
 _QUOC_HIEU = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc", re.I)
 _PLACE_DATE = re.compile(r"^(?P<place>[^,]{2,60}?)\s*,\s*ngày\b", re.I)
 _RULE = re.compile(r"^[\s\-–—_=.*…\u2500-\u257f]+$")
 _BODY_START = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|I\.|A\.|1\.)\s", re.I)  # the title ends here
+_KINH_GUI = re.compile(r"^\s*Kính\s+gửi\b", re.I)
 _CAPTION = re.compile(r"^\W*kèm theo\s+(?:kế hoạch|quyết định)\b", re.I)
 _INFERRED_ISSUER = re.compile(
     r"(?:^|\bNay\s+|[.,]\s+)(?P<issuer>(?:UBND|Ủy ban nhân dân|BCĐ|Ban chỉ đạo|Ban Thường trực|Đảng ủy)\b[^.;:]{0,80}?)"
@@ -39,6 +41,7 @@ def parse_header(doc: Document, end: int) -> tuple[Header, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     issuer_lines: list[Line] = []
     type_idx: int | None = None
+    subject: Line | None = None
 
     for ln in block_lines(blocks):
         t = ln.text
@@ -61,10 +64,27 @@ def parse_header(doc: Document, end: int) -> tuple[Header, list[Diagnostic]]:
                 fields["date"] = d[0]
                 sources["date"] = ln.span(doc)
                 continue
-        if t.upper() in vocab().doc_types and type_idx is None:
-            fields["doc_type"] = t.upper()
+        typed = doc_type_of(t) if type_idx is None else None
+        if typed:
+            fields["doc_type"] = typed[0]
             sources["doc_type"] = ln.span(doc)
             type_idx = ln.block.index
+            if typed[1]:
+                diags.append(
+                    Diagnostic(
+                        code="W012",
+                        message=f"Tên loại văn bản «{t}» được đọc là «{typed[0]}» (chữ nhận dạng sai dấu).",
+                        source=ln.span(doc),
+                    )
+                )
+            continue
+        vv = SUBJECT_RX.match(t) if type_idx is None else None
+        if vv or (subject is not None and ln.block is subject.block and not _KINH_GUI.match(t)):
+            # A công văn's subject ("V/v …", its lines after it in the same cell) is its title.
+            rest = t[vv.end() :] if vv else t
+            fields["title"] = f"{fields.get('title', '')} {rest}".strip()
+            sources.setdefault("title", ln.span(doc))
+            subject = subject or ln
             continue
         if type_idx is None and _is_upper(t) and len(t) < 90 and "title" not in fields:
             issuer_lines.append(ln)
@@ -78,6 +98,9 @@ def parse_header(doc: Document, end: int) -> tuple[Header, list[Diagnostic]]:
             fields["title"] = f"{prev} {t}".strip() if prev else t
             sources.setdefault("title", ln.span(doc))
     fields.pop("title_done", None)
+    if subject is not None and "doc_type" not in fields:
+        fields["doc_type"] = "CÔNG VĂN"  # a "V/v" subject and no type line (NĐ 30, Phụ lục I, mục I.1)
+        sources["doc_type"] = subject.span(doc)
 
     if issuer_lines:
         parent, issuer = _split_issuers([ln.text for ln in issuer_lines])

@@ -12,6 +12,7 @@ at the top or bottom of several pages.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from functools import cache
 
@@ -22,6 +23,10 @@ from vanban.parse.vocab import vocab
 NOI_NHAN = re.compile(r"^\W*Nơi\s+nhận\s*:?\s*", re.I)
 _BODY_START = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|I\.|A\.|1\.)\s", re.I)
 _APPENDIX = re.compile(r"^\W*phụ\s+lục\b", re.I)
+SUBJECT_RX = re.compile(r"^\s*V/v\b\s*[:.]?\s*", re.I | re.M)  # a công văn's subject line
+_SUBJECT = SUBJECT_RX
+_KINH_GUI = re.compile(r"^\s*Kính\s+gửi\b", re.I | re.M)
+_ADDRESSEE = re.compile(r"^\s*(?:[-+•]\s|Kính\s+gửi\b)", re.I)
 _ESIGN = re.compile(
     r"\S+@\S+\.\S+\s+\d{1,2}[./]\d{1,2}[./]\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[+-]\d{2}:?\d{2})?"
     r"|^\W*(?:Ký\s+bởi|Người\s+ký|Thời\s+gian\s+ký|Ngày\s+ký)\s*:",
@@ -45,20 +50,65 @@ def is_authority(t: str) -> bool:
     return len(t) < 80 and t.startswith(tuple(vocab().signer_prefixes)) and is_upper(t)
 
 
+def doc_type_of(text: str) -> tuple[str, bool] | None:
+    """The document type a line names (``KẾ HOẠCH``) and whether it took reading past OCR slips
+    of its marks (``KẼ HOẠCH``, ``KÉ HOẠCH``: the same letters without marks); None for other lines."""
+    t = " ".join(text.split()).upper()
+    if t in vocab().doc_types:
+        return t, False
+    if len(t) > 24:
+        return None
+    found = _folded_types().get(_fold(t))
+    return (found, True) if found else None
+
+
+@cache
+def _folded_types() -> dict[str, str]:
+    return {_fold(t): t for t in vocab().doc_types}
+
+
+def _fold(text: str) -> str:
+    nfd = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in nfd if not unicodedata.combining(c))
+
+
+def is_doc_type(text: str) -> bool:
+    return doc_type_of(text) is not None
+
+
 def header_end(doc: Document) -> int:
-    """Index of the first block after the header (first căn cứ/thực hiện line or outline heading)."""
-    seen_type = -1
+    """Index of the first block after the header: the first căn cứ/thực hiện line or outline
+    heading after the document type; in a công văn, which has no type line, the first block after
+    its "V/v …" subject and its "Kính gửi:" list."""
+    seen_type = subject = -1
     for b in doc.blocks:
         t = b.text
-        if t.upper() in vocab().doc_types:
-            seen_type = b.index
-            continue
         if b.index > 60:
             break
+        if is_doc_type(t):
+            seen_type = b.index
+            continue
         # The line right after the type is the title even when it reads "Thực hiện …".
         if seen_type >= 0 and b.index > seen_type + 1 and _BODY_START.match(t):
             return b.index
+        if seen_type < 0 and (_SUBJECT.search(t) or _KINH_GUI.search(t)):
+            subject = b.index
+    if seen_type < 0 and subject >= 0:
+        return _after_addressees(doc, subject)
     return min(len(doc.blocks), 60)
+
+
+def _after_addressees(doc: Document, last: int) -> int:
+    """The first block after a công văn's subject and addressees (the same header table, or the
+    "- …" lines of the Kính gửi list)."""
+    table = doc.blocks[last].table
+    for b in doc.blocks[last + 1 :]:
+        if table is not None and b.table == table:
+            continue
+        if _ADDRESSEE.match(b.text) and b.index <= last + 15 and len(b.text) < 200:
+            continue
+        return b.index
+    return len(doc.blocks)
 
 
 @cache

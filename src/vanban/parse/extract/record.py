@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 
 from vanban.model import Appendix, Diagnostic, Document, Header, Item, Person, PlanRecord, SourceInfo
 from vanban.parse.extract.closing import parse_recipients, parse_signer
+from vanban.parse.extract.directive_tasks import directive_items
 from vanban.parse.extract.header import parse_header
 from vanban.parse.extract.inline_tasks import inline_items
 from vanban.parse.extract.legal import parse_legal_bases
@@ -65,6 +66,9 @@ def document_to_record(doc: Document) -> PlanRecord:
     if not any(it.id[0] in "PT" for it in items):
         # No table and no inline assignment lines: the plan assigns its tasks by office.
         items.extend(office_items(doc, sections, closing, year))
+    if not items:
+        # A công văn, thông báo, chỉ thị: assignment sentences and unit headings in the body.
+        items.extend(directive_items(doc, body_start, closing, year))
 
     appendices = [
         Appendix(title=b.text, caption=None, source=doc.span(b))

@@ -104,6 +104,7 @@ def plain_text(doc: Document) -> str:
 
 def body_mentions(doc: Document, record: PlanRecord) -> list[tuple[str, SourceSpan]]:
     """Body sentences (paragraphs, list items) that are part of no task, with their spans."""
+    from vanban.parse.extract.record import restates
     from vanban.parse.layout.document import lay_out
     from vanban.parse.layout.outline import block_label, is_heading
 
@@ -111,6 +112,7 @@ def body_mentions(doc: Document, record: PlanRecord) -> list[tuple[str, SourceSp
     used_starts = [s for s, _ in used]
     # A plan that lists its tasks in the body and assigns them in an appendix table repeats them.
     task_texts = {it.text.casefold() for it in record.items}
+    tasks = [it.text for it in record.items]
     layout = lay_out(doc)
     doc = layout.doc
     out: list[tuple[str, SourceSpan]] = []
@@ -123,7 +125,7 @@ def body_mentions(doc: Document, record: PlanRecord) -> list[tuple[str, SourceSp
             continue
         k = bisect.bisect_right(used_starts, b.start) - 1
         in_task = k >= 0 and b.start < used[k][1]
-        if b.table is None and not in_task and text.casefold() not in task_texts:
+        if b.table is None and not in_task and text.casefold() not in task_texts and not restates(text, tasks):
             out.append((text, doc.span(b)))
     return out
 

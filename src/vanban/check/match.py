@@ -30,6 +30,7 @@ from vanban.model import CriterionMatch, Item, PlanRecord, Section
 
 STRONG = 62.0  # a pair this good is coverage
 WEAK = 48.0  # a pair this good is worth showing for review
+LOOSE = 78.0  # a duty outside the plan's numbering covers what it restates (as coverage.MENTION)
 _CRIT_NO = re.compile(r"^\W*(?:tiêu chí\s*(?:số)?\s*)?(\d{1,2})\b", re.I)
 
 
@@ -310,13 +311,14 @@ def score_pairs(record: PlanRecord, cat: Catalogue) -> list[Pair]:
     return pairs
 
 
-def assign(pairs: list[Pair]) -> dict[int, Pair]:
-    """Best pairs first, one item per indicator; leftover items may share an indicator."""
+def assign(pairs: list[Pair], loose: frozenset[int] = frozenset()) -> dict[int, Pair]:
+    """Best pairs first, one item per indicator; leftover items may share an indicator. The items in
+    ``loose`` need :data:`LOOSE` to cover an indicator."""
     chosen: dict[int, Pair] = {}
     taken: set[str] = set()
     ordered = sorted(pairs, key=lambda p: (-p.score, p.item))
     for p in ordered:
-        if p.item not in chosen and p.indicator not in taken and p.score >= STRONG:
+        if p.item not in chosen and p.indicator not in taken and p.score >= (LOOSE if p.item in loose else STRONG):
             chosen[p.item] = p
             taken.add(p.indicator)
     for p in ordered:
@@ -327,7 +329,13 @@ def assign(pairs: list[Pair]) -> dict[int, Pair]:
 
 def match_record(record: PlanRecord, cat: Catalogue) -> PlanRecord:
     """The record with ``items[].criterion/indicator/match`` filled from the catalogue."""
-    chosen = assign(score_pairs(record, cat))
+    # A duty outside the plan's own numbering (no label, under no numbered criterion: the steering
+    # committee's, a commune's) has only its words to go by: it covers an indicator when it restates
+    # it, as a body sentence must.
+    loose = frozenset(
+        i for i, it in enumerate(record.items) if not it.label and not any(re.search(r"\d", s) for s in it.section)
+    )
+    chosen = assign(score_pairs(record, cat), loose)
     indicator_ids = {t.id for t in targets(cat) if t.is_indicator}
     items = list(record.items)
     for i, p in chosen.items():
@@ -341,7 +349,7 @@ def match_record(record: PlanRecord, cat: Catalogue) -> PlanRecord:
                     indicator=p.indicator if p.indicator in indicator_ids else None,
                     score=round(p.score, 1),
                     method=p.method,
-                    review=p.score < STRONG,
+                    review=p.score < (LOOSE if i in loose else STRONG),
                 ),
             }
         )

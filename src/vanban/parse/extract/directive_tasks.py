@@ -14,6 +14,11 @@ with the documents of the development corpus that show it):
 3. A line under a unit heading is a task of that unit, unless it names its own unit.
 4. A numbered item or paragraph with an assignment sentence and no lines under it is a task
    (58, 60, 62).
+5. In a part whose title says it lists tasks ("II. NHIỆM VỤ VÀ GIẢI PHÁP", "IV. TỔ CHỨC THỰC HIỆN",
+   ``vocabulary.yaml: assignment_sections``), every listed duty (numbered or bulleted) with no
+   lines under it is a task, named unit or not (plans 01, 41, 47; thông báo 51 "II. Nhiệm vụ cụ
+   thể"); a paragraph there that assigns nothing is a lead-in ("Các cơ quan … được phân công tại
+   Phụ lục … có trách nhiệm …").
 
 Parts that assess or justify (Đánh giá chung, Mục đích – yêu cầu, Tình hình, Kết quả) and the
 closing lines ("Trên đây là …", "… trân trọng thông báo") give no task. Deadlines come from the
@@ -47,7 +52,14 @@ _ASSIGN = re.compile(
 _UNIT_LEADS = re.compile(r"^(?P<unit>[^,:;.]{3,110}?)\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm)\b")
 _NOT_TASKS = re.compile(
     r"^\W*(?:đánh giá|mục đích|yêu cầu chung|tình hình|kết quả|căn cứ|quan điểm|mục tiêu|bối cảnh|"
-    r"thực trạng|ưu điểm|hạn chế|tồn tại|khó khăn|nguyên nhân)",
+    r"thực trạng|ưu điểm|hạn chế|tồn tại|khó khăn|nguyên nhân|yêu cầu\W*$)",
+    re.I,
+)
+# A paragraph that hands the whole document to everyone ("Các cơ quan, đơn vị … được phân công tại
+# Phụ lục kèm theo Kế hoạch này có trách nhiệm …", "Căn cứ Kế hoạch này, các sở, ngành …").
+_HAND_OVER = re.compile(
+    r"^\W*(?:Căn cứ .{0,80}?|Thủ trưởng )?(?:các|Các) (?:cơ quan|sở|đơn vị|ban|ngành)[^.]{0,160}?"
+    r"(?:Kế hoạch|Chỉ thị|Thông báo|văn bản|Công văn|Phụ lục)(?: kèm theo)?(?: Kế hoạch)? này",
     re.I,
 )
 _CLOSING = re.compile(
@@ -121,27 +133,36 @@ def _depth(label: Label | None, text: str, styles: list[str]) -> int:
     return styles.index(label.style)
 
 
-def directive_items(doc: Document, start: int, end: int, plan_year: int | None) -> list[Item]:
-    """Tasks among blocks ``start``..``end`` (see the module docstring)."""
+def directive_items(
+    doc: Document, start: int, end: int, plan_year: int | None, skip: frozenset[int] = frozenset()
+) -> list[Item]:
+    """Tasks among blocks ``start``..``end`` (see the module docstring), leaving out the blocks in
+    ``skip`` (already read as tasks of another shape)."""
     items: list[Item] = []
     stack: list[_Context] = []
     styles: list[str] = []
     skip_level: int | None = None  # inside an assessment part: no tasks down to its end
+    in_scope = False  # inside a part whose title says it lists tasks ("NHIỆM VỤ, GIẢI PHÁP")
+    scope = re.compile(vocab().assignment_sections, re.I)
     blocks = [b for b in doc.blocks[start:end] if b.table is None]
+    last = -1  # the block of the last task
     for k, b in enumerate(blocks):
         if _CLOSING.match(b.text):
             break
         label = block_label(b.text)
+        bullet = re.match(r"^\s*[-+•*–]", b.text) is not None
         text = (b.text[label.end :] if label else re.sub(r"^[\s\-+•*–]+", "", b.text)).strip()
         depth = _depth(label, b.text, styles)
         while stack and stack[-1].level >= depth:
             stack.pop()
         if skip_level is not None and depth <= skip_level:
             skip_level = None
+        if label and label.style in ("roman", "upper") and len(text) < 200:
+            in_scope = bool(scope.search(text)) and not _NOT_TASKS.match(text)
         if label and _NOT_TASKS.match(text) and len(text) < 160:
-            skip_level = depth
+            skip_level = depth if skip_level is None else min(skip_level, depth)
             continue
-        if skip_level is not None or len(text) < 8:
+        if skip_level is not None or len(text) < 8 or b.index in skip:
             continue
         nxt = blocks[k + 1] if k + 1 < len(blocks) else None
         has_children = nxt is not None and _depth(block_label(nxt.text), nxt.text, list(styles)) > depth
@@ -150,21 +171,45 @@ def directive_items(doc: Document, start: int, end: int, plan_year: int | None) 
             found = find_deadline(text, plan_year)
             stack.append(_Context(depth, unit, found[0] if found and found[0].kind != "open" else None))
             continue
+        if text.rstrip().endswith(":") and has_children and unit is None and _unit_of(text) is None:
+            continue  # a heading that groups the lines under it ("Nội dung tuyên truyền:")
         own = _unit_of(text)
-        if own is None and not stack:
-            continue  # neither an assignment nor under a unit: background, not a task
+        listed = label is not None or bullet  # an item, not a lead-in paragraph
+        if not listed and _HAND_OVER.match(text):
+            continue
+        if (
+            own is None
+            and not stack
+            and not (in_scope and listed and not has_children and not _is_title(b, label, text))
+        ):
+            continue  # neither an assignment, nor under a unit, nor a duty listed in a tasks part
         if own is not None and has_children and text.rstrip().endswith(":"):
             stack.append(_Context(depth, own[0], None))
             continue
-        items.append(
-            _item(doc, b, text[own[1] :] if own else text, own[0] if own else stack[-1].unit, stack, plan_year)
-        )
+        if label is None and not bullet and text[:1].islower() and items and b.index == last + 1:
+            items[-1] = _continued(doc, items[-1], b, text)  # a paragraph cut by a page break
+            last = b.index
+            continue
+        unit_text = own[0] if own else stack[-1].unit if stack else ""
+        items.append(_item(doc, b, text[own[1] :] if own else text, unit_text, stack, plan_year))
+        last = b.index
     return items
+
+
+def _continued(doc: Document, item: Item, b: Block, text: str) -> Item:
+    span = item.source.model_copy(update={"end": b.end, "text": doc.source_text[item.source.start : b.end]})
+    return item.model_copy(update={"text": f"{item.text} {text}", "source": span})
+
+
+def _is_title(b: Block, label: Label | None, text: str) -> bool:
+    """A heading line (a short labelled line without a sentence's end), not a duty."""
+    return bool(label) and len(text) < 90 and not re.search(r"[.;]\s*$", text) and (b.bold or text.isupper())
 
 
 def _item(doc: Document, b: Block, text: str, unit: str, stack: list[_Context], plan_year: int | None) -> Item:
     draft = _Draft([b], None, ())
-    assign_responsible(draft, unit)
+    if unit:
+        assign_responsible(draft, unit)
     m = re.search(r"\bphối hợp(?: với)?\s+(?P<who>[^.;:]{3,160}?)(?=\s+(?:" + _VERBS + r")\b|[.;:]|$)", text)
     if m and not draft.coordinating:
         assign_responsible(draft, f"x phối hợp với {m.group('who')}")

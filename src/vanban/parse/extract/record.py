@@ -66,9 +66,8 @@ def document_to_record(doc: Document) -> PlanRecord:
     if not any(it.id[0] in "PT" for it in items):
         # No table and no inline assignment lines: the plan assigns its tasks by office.
         items.extend(office_items(doc, sections, closing, year))
-    if not items:
-        # A công văn, thông báo, chỉ thị: assignment sentences and unit headings in the body.
-        items.extend(directive_items(doc, body_start, closing, year))
+    # Assignment sentences, unit headings and the duties of task parts, where no other shape read them.
+    items.extend(_new_tasks(directive_items(doc, body_start, closing, year, skip=_covered_blocks(doc, items)), items))
 
     appendices = [
         Appendix(title=b.text, caption=None, source=doc.span(b))
@@ -91,6 +90,25 @@ def document_to_record(doc: Document) -> PlanRecord:
         appendices=tuple(appendices),
         diagnostics=tuple(diagnostics),
     )
+
+
+def _new_tasks(found: list[Item], known: list[Item]) -> list[Item]:
+    """The tasks of ``found`` that ``known`` does not hold already: a plan that lists its tasks in
+    the body and assigns them in a table (or a generated plan, which writes both) says each twice."""
+    texts = [it.text for it in known]
+    return [it for it in found if not restates(it.text, texts)]
+
+
+def restates(text: str, tasks: list[str]) -> bool:
+    """Does ``text`` say again one of ``tasks`` (the same words, give or take a tenth)?"""
+    t = text.casefold()
+    return any(fuzz.token_set_ratio(t, k.casefold()) >= 90 and len(k) >= 0.6 * len(text) for k in tasks)
+
+
+def _covered_blocks(doc: Document, items: list[Item]) -> frozenset[int]:
+    """The blocks that items' source spans cover."""
+    spans = [(it.source.start, it.source.end) for it in items]
+    return frozenset(b.index for b in doc.blocks if any(s < b.end and b.start < e for s, e in spans))
 
 
 def _drop_restated_phases(items: list[Item]) -> list[Item]:

@@ -212,7 +212,11 @@ def table_items(doc: Document, table: LogicalTable, plan_year: int | None) -> li
             d = queue.pop(0)
             _take_fields(d, row)
             continue
-        if (not content and not row.has_assignment()) or (content and not numbered and not row.has_assignment()):
+        # A row with a number of its own in the TT column starts a task, assigned or not.
+        own_number = bool(_NUMBERING_ROW.match(row.text("number"))) and content != ""
+        if not own_number and (
+            (not content and not row.has_assignment()) or (content and not numbered and not row.has_assignment())
+        ):
             if drafts:  # continuation of the previous row across a page break
                 _continue(drafts[-1], content, row.text("solution"))
                 drafts[-1].blocks.extend(b for bs in row.cells.values() for b in bs)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from vanban.model import Block, Deadline, Document, Item, Person
 from vanban.parse.extract.deadline import find_deadline, parse_deadline
 from vanban.parse.extract.people import named_people, people_in, split_units
-from vanban.parse.layout.outline import block_label, is_heading
+from vanban.parse.layout.outline import block_label, is_heading, is_list_item
 from vanban.parse.vocab import inline_field_rx, vocab
 
 _SUBLABEL = re.compile(r"^[\W]*[^.]{0,40}:\W*$")  # "Nội dung cần thực hiện:"
@@ -167,7 +167,7 @@ def inline_items(
             if value:
                 _apply(current, role, value, plan_year)
             continue
-        if awaiting and current is not None and b.kind == "list_item":
+        if awaiting and current is not None and is_list_item(b):
             entry = b.text.lstrip("-+*• ")
             if awaiting == "responsible":
                 # "- Giao cho công chức văn hóa:" names a unit; the bullets under it are its tasks.

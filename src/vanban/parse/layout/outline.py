@@ -47,6 +47,15 @@ def block_label(text: str) -> Label | None:
     return None
 
 
+_BULLET = re.compile(r"^\s*[-+•*–]\s")
+
+
+def is_list_item(b: Block) -> bool:
+    """A bulleted line, whether the format marks lists (Word numbering, markdown) or the text
+    carries its bullet ("- …" typed in a paragraph, a PDF line)."""
+    return b.kind == "list_item" or bool(_BULLET.match(b.text))
+
+
 def is_heading(b: Block, label: Label | None) -> bool:
     """A block that opens a section: a labelled short line, a markdown heading, or bold caps."""
     if b.kind == "table_cell":

@@ -58,6 +58,14 @@ def inline_field_rx() -> re.Pattern[str]:
 
 
 @cache
+def inline_field_inside_rx() -> re.Pattern[str]:
+    """The same labels after a sentence's end inside a block ("… huyện. Trách nhiệm chỉ đạo: …"),
+    where a PDF line joined two lines of a Word document."""
+    alts = "|".join(f"(?P<{f.role}>{f.pattern})" for f in vocab().inline_fields)
+    return re.compile(rf"(?:(?<=[.;])\s+|\n)[\s\-+*•]*(?:{alts})\s*(?:\([^)]*\))?\s*:\s*", re.I)
+
+
+@cache
 def column_role_rxs() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((c.role, re.compile(c.pattern, re.I)) for c in vocab().column_roles)
 

@@ -19,7 +19,7 @@ from vanban.model import Block, Deadline, Document, Item, Person
 from vanban.parse.extract.deadline import find_deadline, parse_deadline
 from vanban.parse.extract.people import named_people, people_in, split_units
 from vanban.parse.layout.outline import block_label, is_heading, is_list_item
-from vanban.parse.vocab import inline_field_rx, vocab
+from vanban.parse.vocab import inline_field_inside_rx, inline_field_rx, vocab
 
 _SUBLABEL = re.compile(r"^[\W]*[^.]{0,40}:\W*$")  # "Nội dung cần thực hiện:"
 
@@ -164,6 +164,12 @@ def inline_items(
                 pending = []
             current.last = b
             awaiting = None if value else role
+            # A field's value ends where another field's label starts (two lines joined in one).
+            for inner in reversed(list(inline_field_inside_rx().finditer(value))):
+                inner_role = next(k for k, v in inner.groupdict().items() if v)
+                if value[inner.end() :].strip():
+                    _apply(current, inner_role, value[inner.end() :].strip(), plan_year)
+                value = value[: inner.start()].strip()
             if value:
                 _apply(current, role, value, plan_year)
             continue

@@ -33,6 +33,7 @@ from vanban.model import Block, Document
 from vanban.parse.vocab import column_role
 
 _EDGE_TOLERANCE = 0.03  # share of the table's width
+_FIT = 1.0  # the most a continuation's column may differ from the one it lands on (see _misfit)
 _CONTINUES = re.compile(r"^[a-zà-ỹđ,;:)]")  # a cell that carries on a sentence
 _ITEM_START = re.compile(r"^\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s|^\d{1,3}\.?$")  # "2.1. …", "a) …", "7"
 _NUMBERING_ROW = re.compile(r"^\(?\s*\d{1,2}\s*\)?$")
@@ -266,10 +267,14 @@ class _Builder:
         missing = self.ncols - part.ncols
         if missing > 0:
             candidates = [cmap] if cmap else []
-            if all(self._grouping(c) for c in range(missing)):
-                # Word drops the cells of columns merged down from the table before (a criterion
-                # name over its indicators): the continuation lacks them, the other columns follow.
-                candidates.append({c: c + missing for c in range(part.ncols)})
+            # Word drops the cells of columns merged down from the table before (a criterion name
+            # over its indicators, a task over its two products): the continuation lacks them and
+            # the other columns follow. Taken when those are grouping columns, or when the
+            # continuation's columns read like the ones they land on.
+            shifted = {c: c + missing for c in range(part.ncols)}
+            grouping = all(self._grouping(c) for c in range(missing))
+            if grouping or self._misfit(part, shifted) <= _FIT * part.ncols:
+                candidates.append(shifted)
             # Geometry can mislead (a continuation drawn narrower): the columns' contents decide.
             cmap = min(candidates, key=lambda m: self._misfit(part, m), default=None)
         if cmap is None:

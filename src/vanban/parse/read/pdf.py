@@ -300,7 +300,12 @@ def _join(lines: list[_Line], cell: Box | None = None, right: float | None = Non
         if i:
             prev, first = lines[i - 1], ln.words[0]
             letter = (0.7 if first.text[:1].isupper() else 0.5) * first.size  # the next letter's width, about
-            broken = narrow and len(prev.words) == 1 and prev.x0 <= left + 1 and prev.x1 + letter > cell_right + 0.5
+            # Only codes and abbreviations run that long in a cell ("QLTTĐ" / "T;", "GSĐTC" / "Đ"):
+            # a word that ends a line before a lower-case one ("UBND" / "phường") was wrapped.
+            code = not any(c.islower() for c in prev.text) and not first.text[:1].islower()
+            broken = (
+                narrow and code and len(prev.words) == 1 and prev.x0 <= left + 1 and prev.x1 + letter > cell_right + 0.5
+            )
             # An abbreviation wrapped at its hyphen or ampersand ("CT-" / "XH", "LĐTB&" / "XH");
             # "CCVP- Thống kê" keeps its space.
             hyphen = (

@@ -430,11 +430,22 @@ class _PdfReader:
         gaps = [b.top - a.bottom for a, b in itertools.pairwise(all_lines) if b.top >= a.bottom]
         base_gap = statistics.median(gaps) if gaps else 0.0
         i = 0
+
+        def split(k: int) -> tuple[_Line, _Line] | None:
+            # A line that carries on a sentence the full line before it left open is not two
+            # columns, however wide its gaps (a justified line ended by a line break: "xảy … ra").
+            if k:
+                prev, cur = lines[k - 1], lines[k]
+                full = prev.x0 <= edges[0] + prev.size and prev.x1 >= edges[1] - prev.size
+                if full and cur.x0 <= edges[0] + cur.size and not re.search(r"[.:;!?]\s*$", prev.text):
+                    return None
+            return _split(lines[k], pg.width)
+
         while i < len(lines):
-            parts = _split(lines[i], pg.width)
+            parts = split(i)
             if parts is None:
                 j = i + 1
-                while j < len(lines) and _split(lines[j], pg.width) is None:
+                while j < len(lines) and split(j) is None:
                     j += 1
                 self.emit(pno, _group(lines[i:j], edges, base_gap), edges[1])
                 i = j

@@ -100,9 +100,9 @@ def _new_tasks(found: list[Item], known: list[Item]) -> list[Item]:
 
 
 def restates(text: str, tasks: list[str]) -> bool:
-    """Does ``text`` say again one of ``tasks`` (the same words, give or take a tenth)?"""
+    """Does ``text`` say again one of ``tasks`` (the same words, give or take a tenth, or a part of one)?"""
     t = text.casefold()
-    return any(fuzz.ratio(t, k.casefold()) >= 90 for k in tasks)
+    return any(fuzz.ratio(t, k.casefold()) >= 90 or (len(t) >= 40 and t in k.casefold()) for k in tasks)
 
 
 def _covered_blocks(doc: Document, items: list[Item]) -> frozenset[int]:

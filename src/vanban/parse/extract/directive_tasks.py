@@ -49,6 +49,7 @@ _ASSIGN = re.compile(
     rf"(?:^|(?<=[.;:,])\s*|\s)(?P<verb>[Gg]iao(?:\s+cho)?|[Đđ]ề nghị|[Yy]êu cầu)\s+(?P<unit>[^.;:()]{{2,140}}?)"
     rf"(?=\s+(?:{_VERBS})\b|\s*[:;(]|\s*,\s*(?:{_VERBS})\b|\s*$)"
 )
+_BULLET = re.compile(r"^\s*[-+•*–]")
 _UNIT_LEADS = re.compile(r"^(?P<unit>[^,:;.]{3,110}?)\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm)\b")
 _NOT_TASKS = re.compile(
     r"^\W*(?:đánh giá|mục đích|yêu cầu chung|tình hình|kết quả|căn cứ|quan điểm|mục tiêu|bối cảnh|"
@@ -150,7 +151,7 @@ def directive_items(
         if _CLOSING.match(b.text):
             break
         label = block_label(b.text)
-        bullet = re.match(r"^\s*[-+•*–]", b.text) is not None
+        bullet = _BULLET.match(b.text) is not None
         text = (b.text[label.end :] if label else re.sub(r"^[\s\-+•*–]+", "", b.text)).strip()
         depth = _depth(label, b.text, styles)
         while stack and stack[-1].level >= depth:
@@ -165,7 +166,12 @@ def directive_items(
         if skip_level is not None or len(text) < 8 or b.index in skip:
             continue
         nxt = blocks[k + 1] if k + 1 < len(blocks) else None
-        has_children = nxt is not None and _depth(block_label(nxt.text), nxt.text, list(styles)) > depth
+        # A child is a listed line below this one; a lower-case paragraph carries this one on (a page break).
+        has_children = (
+            nxt is not None
+            and not (block_label(nxt.text) is None and not _BULLET.match(nxt.text) and nxt.text[:1].islower())
+            and _depth(block_label(nxt.text), nxt.text, list(styles)) > depth
+        )
         unit = _heading_unit(text)
         if unit and has_children:
             found = find_deadline(text, plan_year)

@@ -157,12 +157,15 @@ def _is_header_row(cells: list[Block], min_roles: int) -> bool:
 
 
 def _repeated_header(prev: _Part, nheader: int, part: _Part) -> int:
-    """How many leading rows of ``part`` repeat ``prev``'s header rows (0 when they do not)."""
-    if not nheader:
-        return 0
+    """How many leading rows of ``part`` repeat ``prev``'s header rows: all of them, or the first
+    ones (Word repeats the rows marked as header; a numbering row "(1) (2) …" often is not); 0
+    when the first does not."""
     ph = [_row_key(prev.rows[r]) for r in sorted(prev.rows)[:nheader]]
     mine = [_row_key(part.rows[r]) for r in sorted(part.rows)[:nheader]]
-    return nheader if ph == mine else 0
+    k = 0
+    while k < min(len(ph), len(mine)) and ph[k] == mine[k]:
+        k += 1
+    return k
 
 
 def _column_map(

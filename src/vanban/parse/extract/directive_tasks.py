@@ -34,6 +34,7 @@ from functools import cache
 from vanban.model import Block, Deadline, Document, Item
 from vanban.parse.extract.deadline import find_deadline
 from vanban.parse.extract.inline_tasks import _Draft, assign_responsible
+from vanban.parse.layout.lines import Line, block_lines
 from vanban.parse.layout.outline import Label, block_label
 from vanban.parse.vocab import vocab
 
@@ -145,15 +146,17 @@ def directive_items(
     skip_level: int | None = None  # inside an assessment part: no tasks down to its end
     in_scope = False  # inside a part whose title says it lists tasks ("NHIỆM VỤ, GIẢI PHÁP")
     scope = re.compile(vocab().assignment_sections, re.I)
-    blocks = [b for b in doc.blocks[start:end] if b.table is None]
-    last = -1  # the block of the last task
-    for k, b in enumerate(blocks):
-        if _CLOSING.match(b.text):
+    # Line by line: a PDF paragraph may hold several listed lines ("… điện tử.\n- + chưa có …").
+    lines = block_lines(b for b in doc.blocks[start:end] if b.table is None)
+    last = -1  # the line of the last task
+    for k, ln in enumerate(lines):
+        b = ln.block
+        if _CLOSING.match(ln.text):
             break
-        label = block_label(b.text)
-        bullet = _BULLET.match(b.text) is not None
-        text = (b.text[label.end :] if label else re.sub(r"^[\s\-+•*–]+", "", b.text)).strip()
-        depth = _depth(label, b.text, styles)
+        label = block_label(ln.text)
+        bullet = _BULLET.match(ln.text) is not None
+        text = (ln.text[label.end :] if label else re.sub(r"^[\s\-+•*–]+", "", ln.text)).strip()
+        depth = _depth(label, ln.text, styles)
         while stack and stack[-1].level >= depth:
             stack.pop()
         if skip_level is not None and depth <= skip_level:
@@ -165,7 +168,7 @@ def directive_items(
             continue
         if skip_level is not None or len(text) < 8 or b.index in skip:
             continue
-        nxt = blocks[k + 1] if k + 1 < len(blocks) else None
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
         # A child is a listed line below this one; a lower-case paragraph carries this one on (a page break).
         has_children = (
             nxt is not None
@@ -192,18 +195,19 @@ def directive_items(
         if own is not None and has_children and text.rstrip().endswith(":"):
             stack.append(_Context(depth, own[0], None))
             continue
-        if label is None and not bullet and text[:1].islower() and items and b.index == last + 1:
-            items[-1] = _continued(doc, items[-1], b, text)  # a paragraph cut by a page break
-            last = b.index
+        if label is None and not bullet and text[:1].islower() and items and k == last + 1:
+            items[-1] = _continued(doc, items[-1], ln, text)  # a paragraph cut by a page break
+            last = k
             continue
         unit_text = own[0] if own else stack[-1].unit if stack else ""
-        items.append(_item(doc, b, text[own[1] :] if own else text, unit_text, stack, plan_year))
-        last = b.index
+        items.append(_item(doc, ln, text[own[1] :] if own else text, unit_text, stack, plan_year))
+        last = k
     return items
 
 
-def _continued(doc: Document, item: Item, b: Block, text: str) -> Item:
-    span = item.source.model_copy(update={"end": b.end, "text": doc.source_text[item.source.start : b.end]})
+def _continued(doc: Document, item: Item, ln: Line, text: str) -> Item:
+    end = ln.span(doc).end
+    span = item.source.model_copy(update={"end": end, "text": doc.source_text[item.source.start : end]})
     return item.model_copy(update={"text": f"{item.text} {text}", "source": span})
 
 
@@ -212,8 +216,8 @@ def _is_title(b: Block, label: Label | None, text: str) -> bool:
     return bool(label) and len(text) < 90 and not re.search(r"[.;]\s*$", text) and (b.bold or text.isupper())
 
 
-def _item(doc: Document, b: Block, text: str, unit: str, stack: list[_Context], plan_year: int | None) -> Item:
-    draft = _Draft([b], None, ())
+def _item(doc: Document, ln: Line, text: str, unit: str, stack: list[_Context], plan_year: int | None) -> Item:
+    draft = _Draft([ln.block], None, ())
     if unit:
         assign_responsible(draft, unit)
     m = re.search(r"\bphối hợp(?: với)?\s+(?P<who>[^.;:]{3,160}?)(?=\s+(?:" + _VERBS + r")\b|[.;:]|$)", text)
@@ -227,11 +231,11 @@ def _item(doc: Document, b: Block, text: str, unit: str, stack: list[_Context], 
         else next((c.deadline for c in reversed(stack) if c.deadline), None)
     )
     return Item(
-        id=f"D{b.index}",
+        id=f"D{ln.block.index}" + (f".{ln.start}" if ln.start else ""),
         text=text.strip(),
         responsible=tuple(dict.fromkeys(draft.responsible)),
         coordinating=tuple(dict.fromkeys(draft.coordinating)),
         people=tuple({p.name: p for p in draft.people}.values()),
         deadline=deadline,
-        source=doc.span(b),
+        source=ln.span(doc),
     )

@@ -268,7 +268,7 @@ class _Builder:
             return False  # a header of its own: another table
         cmap = _column_map(self.edges, self.width, part, self.ncols)
         missing = self.ncols - part.ncols
-        if missing > 0:
+        if missing > 0 and not (cmap and self._on_edges(part, cmap)):
             candidates = [cmap] if cmap else []
             # Word drops the cells of columns merged down from the table before (a criterion name
             # over its indicators, a task over its two products): the continuation lacks them and
@@ -298,6 +298,16 @@ class _Builder:
         body = {c.row for c in self.cells if (c.row or 0) >= self.header_rows}
         distinct = {c.index for c in self.cells if c.col == col and (c.row or 0) >= self.header_rows}
         return len(body) >= 2 and len(distinct) < 0.5 * len(body)
+
+    def _on_edges(self, part: _Part, cmap: dict[int, int]) -> bool:
+        """Does every cell of ``part`` lie on the edges of the column it is mapped to (the same grid,
+        as a PDF page's continued table draws it)?"""
+        mine, tol = part.edges() or {}, _EDGE_TOLERANCE * self.width
+        theirs = self.edges or {}
+        return bool(mine) and all(
+            cmap[c] in theirs and abs(x0 - theirs[cmap[c]][0]) <= tol and abs(x1 - theirs[cmap[c]][1]) <= tol
+            for c, (x0, x1) in mine.items()
+        )
 
     def _misfit(self, part: _Part, cmap: dict[int, int]) -> float:
         """How unlike the columns they are mapped onto ``part``'s columns are (text length and

@@ -203,3 +203,48 @@ def test_issuer_restated_on_appendix_pages_stays() -> None:
     texts = [b.text for b in layout.doc.blocks]
     assert texts[0] == "UBND TỈNH ĐỒNG THÁP" and texts.count("SỞ GIÁO DỤC VÀ ĐÀO TẠO") == 3
     assert not layout.furniture
+
+
+# --- headers laid out with tabs or spaces -----------------------------------------------------
+
+HEADER_LINES = [
+    # 55 (a .doc of 2009, tab stops) and 13 (VNI .doc of 2008): both columns on one line.
+    ("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]),
+    ("TỈNH BÌNH DƯƠNG\tĐộc lập - Tự do - Hạnh phúc", ["TỈNH BÌNH DƯƠNG", "Độc lập - Tự do - Hạnh phúc"]),
+    (
+        "Số: 09/2009/CT-UBND\tThủ Dầu Một, ngày 15 tháng 4 năm 2009",
+        ["Số: 09/2009/CT-UBND", "Thủ Dầu Một, ngày 15 tháng 4 năm 2009"],
+    ),
+    (
+        "Số: 256/2004/QĐ-UB    TP. Cần Thơ, ngày 01 tháng 7 năm 2004",
+        ["Số: 256/2004/QĐ-UB", "TP. Cần Thơ, ngày 01 tháng 7 năm 2004"],
+    ),
+    ("Số: 991/QĐ-UBND", ["Số: 991/QĐ-UBND"]),
+]
+
+
+@pytest.mark.parametrize(("line", "parts"), HEADER_LINES)
+def test_header_line_with_both_columns_is_split(line: str, parts: list[str]) -> None:
+    from vanban.parse.extract.header import _split_columns
+    from vanban.parse.layout.lines import block_lines
+
+    doc = _doc([line])
+    [ln] = block_lines([doc.blocks[0]])
+    got = _split_columns(ln)
+    assert [p.text for p in got] == parts
+    assert all(doc.source_text[p.span(doc).start : p.span(doc).end] == p.text for p in got)
+
+
+@pytest.mark.parametrize(
+    ("rel", "number", "symbol", "place", "date"),
+    [
+        ("corpus/real2/55_binhduong-ubnd-ct09-khcn-coso-2009.doc", "09", "2009/CT-UBND", "Thủ Dầu Một", "2009-04-15"),
+        ("corpus/real/13_binhphuoc-ubnd-qd991-kh-rung-2008-vni.doc", "991", "QĐ-UBND", "Đồng Xoài", "2008-05-14"),
+    ],
+)
+def test_tab_laid_headers(rel: str, number: str, symbol: str, place: str, date: str) -> None:
+    from vanban.api import to_record
+
+    h = to_record(read(ROOT / rel)).header
+    assert (h.number, h.symbol, h.place, h.date) == (number, symbol, place, date)
+    assert h.issuer is not None and h.issuer.startswith("ỦY BAN NHÂN DÂN TỈNH")

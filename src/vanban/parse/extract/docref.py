@@ -16,7 +16,9 @@ from vanban.parse.vocab import vocab
 # A symbol: upper-case groups (KH, UBND, QĐ, QyĐ, TTg, BTT…) joined by - or /, spaces allowed.
 _SYM = r"[A-ZĐ][A-Za-zĐđ&]*(?:\s*[-–/]\s*[A-ZĐ][A-Za-zĐđ&]*)*"
 NUMBER_RX = re.compile(rf"(?P<number>\d+)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?(?:/|\s[-–]\s|-)\s*(?P<symbol>{_SYM})")
-SO_RX = re.compile(rf"^\s*Số\s*[:.]?\s*(?P<number>[\d.…]*\s*)?/?\s*(?P<symbol>{_SYM})?", re.I)
+SO_RX = re.compile(
+    rf"^\s*Số\s*[:.]?\s*(?P<number>[\d.…]*\s*)?/?\s*(?P<year>(?:19|20)\d\d\s*/\s*)?(?P<symbol>{_SYM})?", re.I
+)
 NUMERIC_DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)(?!\d)")
 WORDED_DATE = re.compile(
     r"ngày\s*(?P<d>\d{1,2})?[\s.…_]*tháng\s*(?P<m>\d{1,2})?[\s.…_]*năm\s*(?P<y>(?:19|20)\d\d)", re.I

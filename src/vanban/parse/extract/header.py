@@ -43,7 +43,7 @@ def parse_header(doc: Document, end: int) -> tuple[Header, list[Diagnostic]]:
     type_idx: int | None = None
     subject: Line | None = None
 
-    for ln in block_lines(blocks):
+    for ln in (part for whole in block_lines(blocks) for part in _split_columns(whole)):
         t = ln.text
         if _QUOC_HIEU.search(t) or _RULE.match(t):
             continue
@@ -51,7 +51,9 @@ def parse_header(doc: Document, end: int) -> tuple[Header, list[Diagnostic]]:
         if so and "number" not in sources and re.match(r"^\s*Số\b", t):
             number = (so.group("number") or "").strip(" .…")
             fields["number"] = number or None
-            fields["symbol"] = clean_symbol(so.group("symbol"))
+            # "09/2009/CT-UBND": the year belongs to the symbol (NĐ 30, Phụ lục I, mục I.3).
+            year = (so.group("year") or "").replace(" ", "")
+            fields["symbol"] = clean_symbol(f"{year}{so.group('symbol')}" if so.group("symbol") else None)
             sources["number"] = ln.span(doc)
             continue
         pd = _PLACE_DATE.match(t)
@@ -129,6 +131,28 @@ def parse_header(doc: Document, end: int) -> tuple[Header, list[Diagnostic]]:
     if header.doc_type is None:
         diags.append(Diagnostic(code="W010", message="Không tìm thấy tên loại văn bản (ví dụ «KẾ HOẠCH»)."))
     return header, diags
+
+
+_NUMBER_THEN_DATE = re.compile(r"^\s*Số\b.*?\S(?P<gap>\s+)(?P<pd>(?:TP\.|Tp\.)?\s*[A-ZĐÀ-Ỹ][^,:]{1,60},\s*ngày\b)")
+
+
+def _split_columns(ln: Line) -> list[Line]:
+    """A header line that holds both columns, laid out with tabs or spaces instead of a table
+    (55 "ỦY BAN NHÂN DÂN <tab> CỘNG HÒA …", "Số: 09/2009/CT-UBND <tab> Thủ Dầu Một, ngày …"; 13
+    the same in VNI): the left column's text and the right one's, as two lines."""
+    t = ln.text
+    cut = None
+    qh = _QUOC_HIEU.search(t)
+    if qh and qh.start() > 0 and t[: qh.start()].strip():
+        cut = qh.start()
+    else:
+        m = _NUMBER_THEN_DATE.match(t)
+        if m:
+            cut = m.start("pd")
+    if cut is None:
+        return [ln]
+    left, right = t[:cut].rstrip(), t[cut:].lstrip()
+    return [Line(ln.block, ln.start, left), Line(ln.block, ln.start + len(t) - len(right), right)]
 
 
 def _split_issuers(lines: list[str]) -> tuple[str | None, str | None]:

@@ -33,6 +33,7 @@ from functools import cache
 
 from vanban.model import Block, Deadline, Document, Item
 from vanban.parse.extract.deadline import find_deadline
+from vanban.parse.extract.deadline_phrases import task_deadline
 from vanban.parse.extract.inline_tasks import _Draft, assign_responsible
 from vanban.parse.layout.lines import Line, block_lines
 from vanban.parse.layout.outline import Label, block_label
@@ -224,12 +225,9 @@ def _item(doc: Document, ln: Line, text: str, unit: str, stack: list[_Context], 
     if m and not draft.coordinating:
         assign_responsible(draft, f"x phối hợp với {m.group('who')}")
         draft.responsible = [u for u in draft.responsible if u != "x"]
-    found = find_deadline(text, plan_year)
-    deadline = (
-        found[0]
-        if found and found[0].kind != "open"
-        else next((c.deadline for c in reversed(stack) if c.deadline), None)
-    )
+    own = task_deadline(text, plan_year)
+    inherited = next((c.deadline for c in reversed(stack) if c.deadline), None)
+    deadline = own if own is not None and (own.kind != "open" or inherited is None) else inherited
     return Item(
         id=f"D{ln.block.index}" + (f".{ln.start}" if ln.start else ""),
         text=text.strip(),

@@ -15,7 +15,7 @@ import re
 from functools import cache
 
 from vanban.model import Block, Document, Item, Section
-from vanban.parse.extract.deadline import find_deadline
+from vanban.parse.extract.deadline_phrases import task_deadline
 from vanban.parse.extract.inline_tasks import _Draft, assign_responsible
 from vanban.parse.vocab import vocab
 
@@ -74,7 +74,7 @@ def _item(doc: Document, b: Block, unit: Section, plan_year: int | None) -> Item
         unit_text = m.group("unit") if m else unit.title
     draft = _Draft([b], None, unit.path)
     assign_responsible(draft, unit_text)
-    found = find_deadline(text, plan_year)
+    deadline = task_deadline(text, plan_year)
     return Item(
         id=f"U{b.index}",
         text=text,
@@ -82,6 +82,6 @@ def _item(doc: Document, b: Block, unit: Section, plan_year: int | None) -> Item
         responsible=tuple(dict.fromkeys(draft.responsible)),
         coordinating=tuple(dict.fromkeys(draft.coordinating)),
         people=tuple({p.name: p for p in draft.people}.values()),
-        deadline=found[0] if found and found[0].kind != "open" else None,
+        deadline=deadline if deadline is not None and deadline.kind != "open" else None,
         source=doc.span(b),
     )

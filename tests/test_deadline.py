@@ -211,3 +211,37 @@ def test_never_raises_and_spans_are_exact(text: str, year: int | None) -> None:
         assert text[start:end] == dl.text
     parsed = parse_deadline(text, year)
     assert (parsed is None) == (found is None)
+
+
+# --- a task's deadline around the dated phrase (parse.extract.deadline_phrases) ---------------
+
+TASK_DEADLINES = [
+    # (text, plan year, (kind, date, start, recurrence)); the documents that write it so.
+    ("Dự kiến ngày 10/12 (chậm nhất ngày 14/12)", 2025, ("day", "2025-12-14", None, None)),  # issue 11, 42
+    ("Hoàn thành dự thảo, chậm nhất là ngày 08 tháng 02 năm 2026", 2026, ("day", "2026-02-08", None, None)),  # 62
+    ("Triển khai thực hiện bắt đầu từ tháng 01/2026", 2026, ("range", None, "2026-01-01", None)),  # 04
+    ("Tổ chức tuyên truyền từ ngày 15/3/2026", 2026, ("range", None, "2026-03-15", None)),
+    ("Tổ chức từ ngày 01/3 đến 30/4/2023", 2023, ("range", "2023-04-30", "2023-03-01", None)),  # seed 002
+    (
+        "Gửi kết quả trước ngày 10 tháng 01 của năm liền kề sau năm đánh giá",
+        2025,
+        ("day", "2026-01-10", None, None),
+    ),  # 40
+    ("Tổng hợp danh sách người trúng cử sau ngày bầu cử", 2026, ("relative", None, None, None)),  # 10
+    ("Niêm yết kết quả 02 ngày sau khi công bố kết quả", 2026, ("relative", None, None, None)),  # 10
+    ("Thông báo trước khi kiểm tra ít nhất 05 ngày", 2021, ("relative", None, None, None)),  # 48
+    ("Thường xuyên kiểm tra, đôn đốc các xã thực hiện", 2024, ("recurring", None, None, "continuous")),  # 01, 50
+    ("Hàng tháng rà soát các trường hợp vi phạm trật tự đô thị", 2023, ("recurring", None, None, "monthly")),  # 001
+    ("Định kỳ tổng hợp, báo cáo kết quả thực hiện", 2023, ("recurring", None, None, None)),  # 002, 55
+    ("Công an tỉnh thường xuyên nắm tình hình", 2026, ("recurring", None, None, "continuous")),  # 61
+    ("100% hộ gia đình sử dụng điện an toàn, trong đó các hộ được kiểm tra thường xuyên", 2023, None),  # not leading
+    ("Xây dựng kế hoạch và tổ chức thực hiện thanh tra", 2026, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "expected"), TASK_DEADLINES)
+def test_task_deadline(text: str, year: int, expected: tuple[str, str | None, str | None, str | None] | None) -> None:
+    from vanban.parse.extract.deadline_phrases import task_deadline
+
+    d = task_deadline(text, year)
+    assert (d and (d.kind, d.date, d.start, d.recurrence)) == expected

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from vanban.model import Block, Deadline, Document, Item, Person, SourceSpan
 from vanban.parse.extract.deadline import parse_deadline
+from vanban.parse.extract.deadline_phrases import task_deadline
 from vanban.parse.extract.people import is_person_name, named_people, people_in, split_units
 from vanban.parse.layout.tables import LogicalTable
 from vanban.parse.vocab import column_role
@@ -181,10 +182,14 @@ def table_items(doc: Document, table: LogicalTable, plan_year: int | None) -> li
     if not blocks:
         return []
     header_rows, roles = _find_header(blocks)
-    if not roles or ("deadline" not in roles.values() and "leads" not in roles.values()):
+    if not roles or not {"deadline", "leads", "responsible"} & set(roles.values()):
         return []
     if "content" not in roles.values():
-        return []
+        # A proposals table ("Giải pháp, kiến nghị | Cơ quan phụ trách"): the solutions are the tasks.
+        sol = next((c for c, r in roles.items() if r == "solution"), None)
+        if sol is None or "responsible" not in roles.values():
+            return []
+        roles = {**roles, sol: "content"}
     drafts: list[_Draft] = []
     queue: list[_Draft] = []  # indicators split out of one cell, waiting for their assignment rows
     criterion = ""
@@ -240,7 +245,8 @@ def table_items(doc: Document, table: LogicalTable, plan_year: int | None) -> li
         _take_fields(d, row)
         d.blocks.extend(merged)
         drafts.append(d)
-    return [_item(doc, table, d, plan_year) for d in drafts]
+    timed = "deadline" in roles.values()
+    return [_item(doc, table, d, plan_year, timed) for d in drafts]
 
 
 def _continue(prev: _Draft, content: str, solution: str) -> None:
@@ -286,7 +292,8 @@ def _take_fields(d: _Draft, row: _Row) -> None:
     d.blocks.extend(b for bs in row.cells.values() for b in bs)
 
 
-def _item(doc: Document, table: LogicalTable, d: _Draft, plan_year: int | None) -> Item:
+def _item(doc: Document, table: LogicalTable, d: _Draft, plan_year: int | None, timed: bool = True) -> Item:
+    """The task of a row; ``timed``: the table has a time column (else the task's words may give it)."""
     f = d.fields
     leads_text = " ".join(f.get("leads", []))
     resp_text = "; ".join(f.get("responsible", []))
@@ -299,6 +306,9 @@ def _item(doc: Document, table: LogicalTable, d: _Draft, plan_year: int | None) 
     if f.get("deadline"):
         text = " ".join(f["deadline"])
         deadline = parse_deadline(text, plan_year) or Deadline(text=text, kind="open")
+    elif not timed:
+        # No time column: the task's own words may give it ("… trước tháng 6/2027").
+        deadline = task_deadline(d.content, plan_year)
     blocks = sorted(d.blocks, key=lambda b: b.index) or [b for bs in d.row.cells.values() for b in bs]
     # The span covers the row's own cells and its text, not a merged cell (a criterion name) that
     # starts rows above it.

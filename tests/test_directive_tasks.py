@@ -117,3 +117,22 @@ Nguyễn Văn B
             ("Bảo đảm an ninh trật tự trong ", ("Công an xã",), None),
         ]
     )
+
+
+def test_draft_and_signed_plan_give_the_same_tasks() -> None:
+    """Plan 43 is the drafter's .doc, 42 the signed PDF with number 362 and day 14 stamped in."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "corpus" / "real2"
+    signed = parse(root / "42_dongthap-sgddt-kh362-tiepdoan-kiemtra-stem-2026.pdf")
+    draft = parse(root / "43_dongthap-sgddt-kh-tiepdoan-kiemtra-stem-2026-duthao.doc")
+
+    def view(rec: object) -> list[object]:
+        return [
+            (it.text, it.responsible, it.coordinating, it.deadline and (it.deadline.date, it.deadline.kind))
+            for it in rec.items  # type: ignore[attr-defined]
+        ]
+
+    assert len(signed.items) >= 12 and view(signed) == view(draft)
+    assert (signed.header.number, signed.header.date) == ("362", "2026-04-14")
+    assert (draft.header.number, draft.header.date) == (None, "2026-04")

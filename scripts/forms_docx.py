@@ -9,7 +9,6 @@ scripts/make_fixtures.py, imported.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -22,8 +21,18 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from make_fixtures import Seed, appendix_table, header, mark_header_row, para, reproducible_zip, signature, widths
+from docx.shared import Cm
+from make_fixtures import (
+    Seed,
+    appendix_table,
+    header,
+    mark_header_row,
+    new_document,
+    para,
+    reproducible_zip,
+    signature,
+    widths,
+)
 
 from vanban.api import read, to_record
 from vanban.model import Block, Item
@@ -234,19 +243,6 @@ def block_grid(cells: list[Block]) -> Grid:
 
 
 # --- writing the DOCX ----------------------------------------------------------------------------
-
-
-def new_document() -> Any:
-    doc = docx.Document()
-    doc.core_properties.created = doc.core_properties.modified = dt.datetime(2024, 1, 1)
-    doc.core_properties.last_modified_by = doc.core_properties.author = "vanban"
-    normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = "Times New Roman", Pt(14)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
-    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Cm(2), Cm(2), Cm(3), Cm(2)
-    return doc
 
 
 def col_widths(g: Grid, total: float) -> list[float]:

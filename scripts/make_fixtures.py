@@ -175,14 +175,8 @@ def appendix_table(doc: Any, rows: list[list[str]]) -> None:
         t.cell(o, c).merge(t.cell(r, c))
 
 
-def build(seed: Seed) -> bytes:
-    lines = [ln.rstrip() for ln in (SEEDS / seed.source).read_text(encoding="utf-8").splitlines()]
-    stripped = [clean(ln) for ln in lines]
-    i_num = next(i for i, s in enumerate(stripped) if s.startswith("Số:"))
-    i_date = next(i for i in range(i_num + 1, len(lines)) if stripped[i])
-    i_recv = next(i for i, s in enumerate(stripped) if s.startswith("Nơi nhận"))
-    i_app = next((i for i, s in enumerate(stripped) if s.startswith("Phụ lục")), len(lines))
-
+def new_document() -> Any:
+    """An A4 document in Times New Roman 14 with NĐ 30 margins and fixed metadata (reproducible)."""
     doc = docx.Document()
     doc.core_properties.created = doc.core_properties.modified = dt.datetime(2024, 1, 1)
     doc.core_properties.last_modified_by = doc.core_properties.author = "vanban"
@@ -192,7 +186,18 @@ def build(seed: Seed) -> bytes:
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21), Cm(29.7)
     sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Cm(2), Cm(2), Cm(3), Cm(2)
+    return doc
 
+
+def build(seed: Seed) -> bytes:
+    lines = [ln.rstrip() for ln in (SEEDS / seed.source).read_text(encoding="utf-8").splitlines()]
+    stripped = [clean(ln) for ln in lines]
+    i_num = next(i for i, s in enumerate(stripped) if s.startswith("Số:"))
+    i_date = next(i for i in range(i_num + 1, len(lines)) if stripped[i])
+    i_recv = next(i for i, s in enumerate(stripped) if s.startswith("Nơi nhận"))
+    i_app = next((i for i, s in enumerate(stripped) if s.startswith("Phụ lục")), len(lines))
+
+    doc = new_document()
     header(doc, seed, stripped[i_num], stripped[i_date])
     in_bold = False
     body = [ln for ln in lines[i_date + 1 : i_recv] if ln.strip()]

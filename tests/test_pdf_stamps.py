@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from tests.conftest import pdf_of
 
 from vanban.api import parse, to_record
 from vanban.api import read as read_file
@@ -136,16 +137,7 @@ def _pdf_with_annotation(content: bytes, flags: int = 4, ap: bool = True) -> byt
         b"\nstream\n" % len(note) + note + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 TEXT = b"BT /F1 12 Tf 72 700 Td 14 TL" + b" (Noi dung cua van ban co lop chu day du de doc duoc.) '" * 6 + b" ET"

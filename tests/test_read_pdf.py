@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from tests.conftest import pdf_of
 
 from vanban.api import to_record
 from vanban.errors import CorruptFileError, EmptyFileError, EncryptedFileError, InputError
@@ -181,16 +182,7 @@ def _pdf_without_text() -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 @pytest.mark.parametrize(
@@ -315,10 +307,7 @@ def test_pages_stored_rotated_read_as_upright(tmp_path: Path, rotation: int) -> 
     upright, sideways = to_record(read(FIXTURES / "seed000.pdf")), to_record(read(turned))
 
     def view(rec: PlanRecord) -> list[object]:
-        return [
-            (it.label, sorted(p.name for p in it.people), it.deadline)
-            for it in rec.items
-        ]
+        return [(it.label, sorted(p.name for p in it.people), it.deadline) for it in rec.items]
 
     assert sideways.header == upright.header
     assert (sideways.signer.title, sideways.signer.name) == (upright.signer.title, upright.signer.name)

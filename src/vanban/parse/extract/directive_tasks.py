@@ -100,10 +100,16 @@ def _unit_of(text: str) -> tuple[str, int] | None:
     return None
 
 
+# "Tổ chức …" is to organise (a task, or a part's title "TỔ CHỨC THỰC HIỆN"), not a "Tổ" (team).
+_NOT_A_UNIT = re.compile(r"^\W*tổ\s+chức\b", re.I)
+
+
 def _is_unit(text: str) -> bool:
     """Does ``text`` start like a body's name (Sở, UBND, Ủy ban, Công an, Các …, Trung tâm …)?"""
     heads = vocab().unit_heads
     t = text.strip()
+    if _NOT_A_UNIT.match(t):
+        return False
     return any(t.lower().startswith(h.lower()) and (len(t) == len(h) or not t[len(h)].isalnum()) for h in heads) or (
         t[:1].isupper() and len(t.split()) <= 12 and bool(re.search(r"\b(?:chủ đầu tư|doanh nghiệp|nhà thầu)", t, re.I))
     )
@@ -115,7 +121,7 @@ def _heading_unit(text: str) -> str | None:
     if len(t) > 160:
         return None
     m = _unit_heading_rx().match(t)
-    if m and not (m.group("rest") or "").strip():
+    if m and not (m.group("rest") or "").strip() and not _NOT_A_UNIT.match(m.group("unit")):
         unit = m.group("unit").strip()
         # "Sở Công Thương chủ trì, phối hợp thực hiện" names its unit first.
         lead = _UNIT_LEADS.match(unit)
@@ -137,15 +143,22 @@ def _depth(label: Label | None, text: str, styles: list[str]) -> int:
 
 
 def directive_items(
-    doc: Document, start: int, end: int, plan_year: int | None, skip: frozenset[int] = frozenset()
+    doc: Document,
+    start: int,
+    end: int,
+    plan_year: int | None,
+    skip: frozenset[int] = frozenset(),
+    directs: bool = False,
 ) -> list[Item]:
     """Tasks among blocks ``start``..``end`` (see the module docstring), leaving out the blocks in
-    ``skip`` (already read as tasks of another shape)."""
+    ``skip`` (already read as tasks of another shape). ``directs``: the document directs work (a
+    chỉ thị, công văn, thông báo kết luận), so its whole body is a tasks part until a part's title
+    says otherwise."""
     items: list[Item] = []
     stack: list[_Context] = []
     styles: list[str] = []
     skip_level: int | None = None  # inside an assessment part: no tasks down to its end
-    in_scope = False  # inside a part whose title says it lists tasks ("NHIỆM VỤ, GIẢI PHÁP")
+    in_scope = directs  # inside a part whose title says it lists tasks ("NHIỆM VỤ, GIẢI PHÁP")
     scope = re.compile(vocab().assignment_sections, re.I)
     # Line by line: a PDF paragraph may hold several listed lines ("… điện tử.\n- + chưa có …").
     lines = block_lines(b for b in doc.blocks[start:end] if b.table is None)

@@ -67,7 +67,9 @@ def document_to_record(doc: Document) -> PlanRecord:
         # No table and no inline assignment lines: the plan assigns its tasks by office.
         items.extend(office_items(doc, sections, closing, year))
     # Assignment sentences, unit headings and the duties of task parts, where no other shape read them.
-    items.extend(_new_tasks(directive_items(doc, body_start, closing, year, skip=_covered_blocks(doc, items)), items))
+    directs = header.doc_type in ("CHỈ THỊ", "CÔNG VĂN", "THÔNG BÁO", "CÔNG ĐIỆN")
+    found = directive_items(doc, body_start, closing, year, skip=_covered_blocks(doc, items), directs=directs)
+    items.extend(_new_tasks(found, items))
 
     appendices = [
         Appendix(title=b.text, caption=None, source=doc.span(b))

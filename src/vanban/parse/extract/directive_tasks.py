@@ -209,6 +209,11 @@ def directive_items(
         if own is not None and has_children and text.rstrip().endswith(":"):
             stack.append(_Context(depth, own[0], None))
             continue
+        if own is not None and label is None and not bullet and text.rstrip().endswith(":"):
+            # A lead-in that assigns what follows ("Sở Công Thương đề nghị các chủ đầu tư thực hiện
+            # các nội dung sau:", "Yêu cầu Thủ trưởng các sở … thực hiện:"): its unit for the list.
+            stack[:] = [_Context(-1, own[0], None)]
+            continue
         if label is None and not bullet and text[:1].islower() and items and k == last + 1:
             items[-1] = _continued(doc, items[-1], ln, text)  # a paragraph cut by a page break
             last = k

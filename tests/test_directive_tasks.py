@@ -73,6 +73,21 @@ b) Định kỳ tổng hợp, báo cáo Ủy ban nhân dân tỉnh.
 ]
 
 
+CASES.append(
+    (
+        "a lead-in that assigns the list below it (55, 59)",
+        """Sở Công Thương đề nghị các chủ đầu tư hạ tầng cụm công nghiệp thực hiện các nội dung sau:
+1. Rà soát toàn bộ hạng mục công việc, lập tiến độ chi tiết theo tuần.
+2. Bố trí đủ vốn theo đúng cam kết; tập trung nhân lực, thiết bị.
+""",
+        [
+            ("Rà soát toàn bộ", ("các chủ đầu tư hạ tầng cụm công nghiệp",), ()),
+            ("Bố trí đủ vốn", ("các chủ đầu tư hạ tầng cụm công nghiệp",), ()),
+        ],
+    )
+)
+
+
 @pytest.mark.parametrize(("name", "body", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_directive_rules(name: str, body: str, expected: list[tuple[str, tuple[str, ...], tuple[str, ...]]]) -> None:
     rec = parse((HEAD + body + TAIL).encode("utf-8"), name="cong-van.txt")

@@ -182,6 +182,10 @@ def directive_items(
             continue
         if skip_level is not None or len(text) < 8 or b.index in skip:
             continue
+        if label is None and not bullet and text[:1].islower() and items and k == last + 1:
+            items[-1] = _continued(doc, items[-1], ln, text)  # a paragraph cut by a page break or a line break
+            last = k
+            continue
         nxt = lines[k + 1] if k + 1 < len(lines) else None
         # A child is a listed line below this one; a lower-case paragraph carries this one on (a page break).
         has_children = (
@@ -213,10 +217,6 @@ def directive_items(
             # A lead-in that assigns what follows ("Sở Công Thương đề nghị các chủ đầu tư thực hiện
             # các nội dung sau:", "Yêu cầu Thủ trưởng các sở … thực hiện:"): its unit for the list.
             stack[:] = [_Context(-1, own[0], None)]
-            continue
-        if label is None and not bullet and text[:1].islower() and items and k == last + 1:
-            items[-1] = _continued(doc, items[-1], ln, text)  # a paragraph cut by a page break
-            last = k
             continue
         unit_text = own[0] if own else stack[-1].unit if stack else ""
         items.append(_item(doc, ln, text[own[1] :] if own else text, unit_text, stack, plan_year))

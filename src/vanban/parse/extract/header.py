@@ -12,14 +12,13 @@ import re
 from vanban.model import Diagnostic, Document, Header, SourceSpan
 from vanban.parse.extract.docref import SO_RX, clean_symbol, find_date, find_doc_refs
 from vanban.parse.layout.lines import Line, block_lines
-from vanban.parse.layout.zones import SUBJECT_RX, doc_type_of
+from vanban.parse.layout.zones import KINH_GUI, SUBJECT_RX, doc_type_of
 from vanban.parse.vocab import vocab
 
 _QUOC_HIEU = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc", re.I)
 _PLACE_DATE = re.compile(r"^(?P<place>[^,]{2,60}?)\s*,\s*ngày\b", re.I)
 _RULE = re.compile(r"^[\s\-–—_=.*…\u2500-\u257f]+$")
 _BODY_START = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|I\.|A\.|1\.)\s", re.I)  # the title ends here
-_KINH_GUI = re.compile(r"^\s*Kính\s+gửi\b", re.I)
 _CAPTION = re.compile(r"^\W*kèm theo\s+(?:kế hoạch|quyết định)\b", re.I)
 _INFERRED_ISSUER = re.compile(
     r"(?:^|\bNay\s+|[.,]\s+)(?P<issuer>(?:UBND|Ủy ban nhân dân|BCĐ|Ban chỉ đạo|Ban Thường trực|Đảng ủy)\b[^.;:]{0,80}?)"
@@ -81,7 +80,7 @@ def parse_header(doc: Document, end: int) -> tuple[Header, list[Diagnostic]]:
                 )
             continue
         vv = SUBJECT_RX.match(t) if type_idx is None else None
-        if vv or (subject is not None and ln.block is subject.block and not _KINH_GUI.match(t)):
+        if vv or (subject is not None and ln.block is subject.block and not KINH_GUI.match(t)):
             # A công văn's subject ("V/v …", its lines after it in the same cell) is its title.
             rest = t[vv.end() :] if vv else t
             fields["title"] = f"{fields.get('title', '')} {rest}".strip()

@@ -12,20 +12,19 @@ at the top or bottom of several pages.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from functools import cache
 
 from vanban.model import Block, Document
 from vanban.parse.layout.lines import block_lines
+from vanban.parse.read.ocr_correct import fold  # letters without marks, one for one
 from vanban.parse.vocab import vocab
 
 NOI_NHAN = re.compile(r"^\W*Nơi\s+nhận\s*:?\s*", re.I)
 _BODY_START = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|I\.|A\.|1\.)\s", re.I)
 _APPENDIX = re.compile(r"^\W*phụ\s+lục\b", re.I)
 SUBJECT_RX = re.compile(r"^\s*V/v\b\s*[:.]?\s*", re.I | re.M)  # a công văn's subject line
-_SUBJECT = SUBJECT_RX
-_KINH_GUI = re.compile(r"^\s*Kính\s+gửi\b", re.I | re.M)
+KINH_GUI = re.compile(r"^\s*Kính\s+gửi\b", re.I | re.M)  # a công văn's addressees
 _ADDRESSEE = re.compile(r"^\s*(?:[-+•]\s|Kính\s+gửi\b)", re.I)
 _ESIGN = re.compile(
     r"\S+@\S+\.\S+\s+\d{1,2}[./]\d{1,2}[./]\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[+-]\d{2}:?\d{2})?"
@@ -58,18 +57,13 @@ def doc_type_of(text: str) -> tuple[str, bool] | None:
         return t, False
     if len(t) > 24:
         return None
-    found = _folded_types().get(_fold(t))
+    found = _folded_types().get(fold(t))
     return (found, True) if found else None
 
 
 @cache
 def _folded_types() -> dict[str, str]:
-    return {_fold(t): t for t in vocab().doc_types}
-
-
-def _fold(text: str) -> str:
-    nfd = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in nfd if not unicodedata.combining(c))
+    return {fold(t): t for t in vocab().doc_types}
 
 
 def is_doc_type(text: str) -> bool:
@@ -91,7 +85,7 @@ def header_end(doc: Document) -> int:
         # The line right after the type is the title even when it reads "Thực hiện …".
         if seen_type >= 0 and b.index > seen_type + 1 and _BODY_START.match(t):
             return b.index
-        if seen_type < 0 and (_SUBJECT.search(t) or _KINH_GUI.search(t)):
+        if seen_type < 0 and (SUBJECT_RX.search(t) or KINH_GUI.search(t)):
             subject = b.index
     if seen_type < 0 and subject >= 0:
         return _after_addressees(doc, subject)
